@@ -1,0 +1,137 @@
+"""Commands that read and write triples: load, query, update."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import pyoxigraph as ox
+
+from graphkit.cli.options import (
+    UserError,
+    echo_table,
+    open_store,
+    output_option,
+    store_option,
+    user_errors,
+)
+from graphkit.errors import QueryError
+from graphkit.export import results as writers
+from graphkit.store import resolve_spec
+from graphkit.store.formats import FORMATS
+
+
+def _read_request(text: str | None, file: str | None, what: str) -> tuple[str, str]:
+    """The SPARQL text and a name for messages, from the argument or ``-f``."""
+    if (text is None) == (file is None):
+        raise UserError(f"give the {what} as an argument or with -f FILE (not both)")
+    if file is None:
+        return text, "query"  # type: ignore[return-value]
+    try:
+        if file == "-":
+            return sys.stdin.read(), "<stdin>"
+        return Path(file).read_text(encoding="utf-8"), file
+    except FileNotFoundError:
+        raise UserError(f"no such file: {file}") from None
+    except UnicodeDecodeError as exc:
+        raise UserError(f"{file}: not valid UTF-8 at byte {exc.start}") from None
+    except OSError as exc:
+        raise UserError(f"cannot read {file}: {exc.strerror}") from None
+
+
+@click.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--format",
+    "rdf_format",
+    type=click.Choice(sorted(FORMATS)),
+    help="Format of every file (default: from the extension).",
+)
+@store_option
+def load(files: tuple[str, ...], rdf_format: str | None, store: str | None) -> None:
+    """Load RDF files into a store, all or nothing.
+
+    The store must be writable: an embedded store folder (created when new)
+    or a SPARQL endpoint. If any file is malformed, nothing is loaded and the
+    error names the file, line and column.
+
+    Example:
+
+        graphkit load data.ttl more.nt --store ./mygraph
+    """
+    if resolve_spec(store) is None:
+        raise UserError("load needs a writable store: add --store DIR (a new folder is created)")
+    with open_store(store, read_only=None, create=True) as kg, user_errors():
+        added = kg.load(list(files), rdf_format)
+        click.echo(f"Loaded {added} statements from {len(files)} file(s) into {kg.backend.description}")
+
+
+@click.command()
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "file", metavar="FILE.rq", help="Read the query from a file ('-' for stdin).")
+@output_option("table", "csv", "tsv", "json")
+@click.option("--limit", type=click.IntRange(min=0), help="Stop after this many rows.")
+@click.option("--allow-service", is_flag=True, help="Allow SERVICE calls to other endpoints.")
+@store_option
+def query(
+    sparql: str | None,
+    file: str | None,
+    output_format: str,
+    limit: int | None,
+    allow_service: bool,
+    store: str | None,
+) -> None:
+    """Run a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE).
+
+    The prefixes gk:, gkd:, rdf:, rdfs:, owl:, xsd:, skos:, dcterms:, prov:,
+    org:, foaf:, schema: and sh: are pre-bound. JSON output is the SPARQL 1.1
+    Query Results JSON format; CONSTRUCT and DESCRIBE print Turtle. Updates
+    are refused: use 'graphkit update'.
+
+    Example:
+
+        graphkit query 'SELECT ?who WHERE { ?who gk:metWith gkd:aws }'
+    """
+    text, name = _read_request(sparql, file, "query")
+    with open_store(store) as kg, user_errors():
+        try:
+            result = kg.query(text, allow_service=allow_service)
+        except QueryError as exc:
+            raise UserError(f"{name}: {exc}" if name != "query" else str(exc)) from None
+        out = click.get_binary_stream("stdout")
+        if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
+            if output_format == "table":
+                headers, rows = writers.table_rows(result, limit)
+                echo_table(headers, rows, max_width=80)
+                return
+            stream = writers.text_stream(out)
+            write = {"csv": writers.write_csv, "tsv": writers.write_tsv, "json": writers.write_json}
+            write[output_format](result, stream, limit)
+            stream.flush()
+            stream.detach()
+        else:
+            writers.write_triples(result, out, limit)
+
+
+@click.command()
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "file", metavar="FILE.ru", help="Read the update from a file ('-' for stdin).")
+@store_option
+def update(sparql: str | None, file: str | None, store: str | None) -> None:
+    """Run a SPARQL update (INSERT, DELETE, ...) on a writable store.
+
+    The bundled dataset and RDF files are read-only; use an embedded store
+    folder or a SPARQL endpoint.
+
+    Example:
+
+        graphkit update --store ./mygraph 'DELETE WHERE { ?r gk:quote ?q }'
+    """
+    text, name = _read_request(sparql, file, "update")
+    with open_store(store, read_only=None) as kg, user_errors():
+        try:
+            kg.update(text)
+        except QueryError as exc:
+            raise UserError(f"{name}: {exc}" if name != "query" else str(exc)) from None
+        click.echo(f"Update applied to {kg.backend.description}")

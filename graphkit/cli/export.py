@@ -1,0 +1,86 @@
+"""The export command: RDF formats, Gephi, JSON, CSV and Neo4j Cypher."""
+
+from __future__ import annotations
+
+import io
+
+import click
+
+from graphkit.cli.options import UserError, projection_kwargs, projection_options, with_store
+from graphkit.export.files import atomic_file, atomic_folder
+from graphkit.export.network import (
+    write_csv_folder,
+    write_cypher,
+    write_gexf,
+    write_graphml,
+    write_json,
+)
+from graphkit.export.rdf import RDF_FORMATS, write_rdf
+from graphkit.model.graph import KnowledgeGraph
+from graphkit.projection import project
+
+NETWORK_FORMATS = ("graphml", "gexf", "json", "csv", "cypher")
+TEXT_FORMATS = {"json": write_json, "cypher": write_cypher}
+BINARY_FORMATS = {"graphml": write_graphml, "gexf": write_gexf}
+
+
+@click.command()
+@click.option(
+    "--format",
+    "-F",
+    "fmt",
+    required=True,
+    type=click.Choice([*RDF_FORMATS, *NETWORK_FORMATS]),
+    help="Output format.",
+)
+@click.option(
+    "-o", "--output", "output", type=click.Path(), help="File to write (a folder for csv). Default: stdout."
+)
+@projection_options(focus=True)
+@with_store()
+def export(kg: KnowledgeGraph, fmt: str, output: str | None, **options) -> None:
+    """Export the graph for other tools.
+
+    RDF: ttl, nt, nq, trig, jsonld, rdfxml. Gephi: graphml, gexf. Also json
+    (networkx node-link), csv (a folder with nodes.csv and edges.csv) and
+    cypher (a Neo4j script). Files are written to a temporary name and
+    renamed, so a failed export never leaves a half-written file.
+
+    Example:
+
+        graphkit export --format gexf -o graph.gexf --focus "Judith Collins" --depth 2
+    """
+    kwargs = projection_kwargs(options)
+    filtered = any(v for k, v in kwargs.items() if k != "depth")
+    if fmt == "csv" and not output:
+        raise UserError("csv writes a folder: give it with -o FOLDER")
+    graph = project(kg, **kwargs) if (fmt not in RDF_FORMATS or filtered) else None
+    if output is None:
+        stdout = click.get_binary_stream("stdout")
+        if fmt in RDF_FORMATS:
+            write_rdf(kg, stdout, fmt, graph)
+        elif fmt in BINARY_FORMATS:
+            BINARY_FORMATS[fmt](graph, stdout)
+        else:
+            text = io.StringIO()
+            TEXT_FORMATS[fmt](graph, text)
+            stdout.write(text.getvalue().encode("utf-8"))
+        return
+    if fmt == "csv":
+        with atomic_folder(output) as folder:
+            write_csv_folder(graph, folder)
+    elif fmt in RDF_FORMATS:
+        with atomic_file(output, "wb") as fh:
+            write_rdf(kg, fh, fmt, graph)
+    elif fmt in BINARY_FORMATS:
+        with atomic_file(output, "wb") as fh:
+            BINARY_FORMATS[fmt](graph, fh)
+    else:
+        with atomic_file(output, "w") as fh:
+            TEXT_FORMATS[fmt](graph, fh)
+    summary = (
+        f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges"
+        if graph is not None
+        else f"{kg.triple_count()} triples"
+    )
+    click.echo(f"Wrote {output} ({fmt}, {summary})", err=True)

@@ -1,0 +1,185 @@
+"""Options and output helpers shared by every command."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from graphkit.errors import EntityError, GraphkitError
+from graphkit.model.graph import KnowledgeGraph, open_graph
+
+
+class UserError(click.ClickException):
+    """A user mistake: printed as 'Error: ...' with no traceback."""
+
+    def __init__(self, message: str, exit_code: int = 1):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def as_user_error(exc: GraphkitError) -> UserError:
+    """Translate a library error into a CLI error, listing entity candidates."""
+    message = str(exc)
+    if isinstance(exc, EntityError) and exc.candidates:
+        lines = [f"  {label}  [{kind}]  {iri}" for label, kind, iri in exc.candidates]
+        message += "\nCandidates:\n" + "\n".join(lines)
+    return UserError(message, exc.exit_code)
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn GraphkitError (and a closed pipe) into clean CLI errors."""
+    try:
+        yield
+    except GraphkitError as exc:
+        raise as_user_error(exc) from None
+    except BrokenPipeError:
+        sys.stderr.close()  # 'graphkit query ... | head' is not an error
+
+
+def store_option(func: Callable) -> Callable:
+    """``--store SPEC``, also read from ``$GRAPHKIT_STORE``."""
+    return click.option(
+        "--store",
+        "-s",
+        "store",
+        metavar="SPEC",
+        envvar="GRAPHKIT_STORE",
+        help="RDF file or folder, embedded store folder (oxigraph:DIR) or SPARQL "
+        "endpoint URL. Default: the bundled dataset. Env: GRAPHKIT_STORE.",
+    )(func)
+
+
+def output_option(*formats: str, default: str = "table") -> Callable:
+    """``--format`` with the given choices; the one decorator for output options."""
+
+    def decorate(func: Callable) -> Callable:
+        return click.option(
+            "--format",
+            "-F",
+            "output_format",
+            type=click.Choice(formats, case_sensitive=False),
+            default=default,
+            show_default=True,
+            help="Output format.",
+        )(func)
+
+    return decorate
+
+
+@contextmanager
+def open_store(
+    spec: str | None, *, read_only: bool | None = True, create: bool = False
+) -> Iterator[KnowledgeGraph]:
+    """Open the store for one command, with user errors turned into clean messages."""
+    with user_errors():
+        kg = open_graph(spec, read_only=read_only, create=create)
+        try:
+            yield kg
+        finally:
+            kg.close()
+
+
+def with_store(read_only: bool = True) -> Callable:
+    """Decorator: add ``--store`` and pass an open ``kg`` instead of the spec."""
+
+    def decorate(func: Callable) -> Callable:
+        @store_option
+        @functools.wraps(func)
+        def wrapper(store: str | None, **kwargs: Any) -> Any:
+            with open_store(store, read_only=read_only) as kg, user_errors():
+                return func(kg, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def echo_json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+
+
+def echo_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int = 60) -> None:
+    """Print rows as an aligned plain-text table."""
+
+    def cell(value: Any) -> str:
+        text = "" if value is None else str(value)
+        text = " ".join(text.split())
+        return text if len(text) <= max_width else text[: max_width - 1] + "…"
+
+    body = [[cell(v) for v in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in body:
+        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=False)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=False))
+    click.echo(line.rstrip())
+    click.echo("  ".join("-" * w for w in widths))
+    for row in body:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)).rstrip())
+
+
+def projection_options(focus: bool = True) -> Callable:
+    """``--type``, ``--relation``, ``--as-of`` (and ``--focus``/``--depth``) for projections."""
+
+    def decorate(func: Callable) -> Callable:
+        options = [
+            click.option(
+                "--type",
+                "-t",
+                "types",
+                multiple=True,
+                metavar="TYPE",
+                help="Keep only entities of this type (repeatable; subtypes included).",
+            ),
+            click.option(
+                "--exclude-type",
+                "exclude_types",
+                multiple=True,
+                metavar="TYPE",
+                help="Drop entities of this type (repeatable).",
+            ),
+            click.option(
+                "--relation",
+                "-r",
+                "relations",
+                multiple=True,
+                metavar="REL",
+                help="Keep only this relation type, e.g. metWith (repeatable).",
+            ),
+            click.option(
+                "--exclude-relation",
+                "exclude_relations",
+                multiple=True,
+                metavar="REL",
+                help="Drop this relation type (repeatable).",
+            ),
+            click.option(
+                "--as-of",
+                "as_of",
+                metavar="DATE",
+                help="Keep relationships whose dates include DATE (YYYY, YYYY-MM or YYYY-MM-DD); "
+                "undated ones stay.",
+            ),
+        ]
+        if focus:
+            options += [
+                click.option("--focus", metavar="ENTITY", help="Keep only the network around this entity."),
+                click.option("--depth", type=int, default=1, show_default=True, help="Hops around --focus."),
+            ]
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
+
+
+def projection_kwargs(kwargs: dict) -> dict:
+    """Pop the projection options from a command's kwargs, for :func:`graphkit.project`."""
+    keys = ("types", "exclude_types", "relations", "exclude_relations", "as_of", "focus", "depth")
+    return {k: kwargs.pop(k) for k in keys if k in kwargs}

@@ -1,0 +1,153 @@
+"""Entity names: a label, an alias or an IRI, resolved case-insensitively.
+
+The name travels into SPARQL only as a bound literal, never pasted into the
+query text.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from graphkit.errors import AmbiguousEntityError, EntityNotFoundError
+from graphkit.model.graph import KnowledgeGraph
+from graphkit.model.schema import local_name
+from graphkit.vocab import expand
+
+
+@dataclass(frozen=True)
+class EntityRef:
+    """An entity that a name resolved to."""
+
+    iri: str
+    label: str
+    type: str
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def normalise(text: str) -> str:
+    """Case-fold and tidy a name for comparison.
+
+    >>> normalise("  Amazon   Web Services ")
+    'amazon web services'
+    """
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+_BY_IRI = """
+SELECT ?label ?type WHERE {
+  ?e a ?type .
+  OPTIONAL { ?e rdfs:label ?label }
+}"""
+
+_BY_NAME = """
+SELECT DISTINCT ?e ?label ?type WHERE {
+  ?e rdfs:label|skos:altLabel ?name .
+  FILTER(LCASE(STR(?name)) = ?needle)
+  ?e a ?type .
+  OPTIONAL { ?e rdfs:label ?label }
+}"""
+
+_ALL_NAMES = """
+SELECT ?e ?name ?label ?type WHERE {
+  ?e rdfs:label|skos:altLabel ?name ; a ?type .
+  OPTIONAL { ?e rdfs:label ?label }
+}"""
+
+
+def _entity_rows(kg: KnowledgeGraph, rows) -> dict[str, EntityRef]:
+    found: dict[str, dict] = {}
+    for row in rows:
+        entry = found.setdefault(row["e"], {"label": None, "types": []})
+        entry["label"] = entry["label"] or row.get("label")
+        if row.get("type"):
+            entry["types"].append(row["type"])
+    refs = {}
+    for iri, entry in found.items():
+        types = entry["types"]
+        if types and not any(kg.schema.is_entity_class(t) for t in types):
+            continue  # sources, relationships, ontology terms
+        best = kg.schema.most_specific(types)
+        refs[iri] = EntityRef(iri, entry["label"] or local_name(iri), kg.schema.class_label(best))
+    return refs
+
+
+def resolve(kg: KnowledgeGraph, name: str) -> EntityRef:
+    """Find the one entity that ``name`` denotes, by label, alias or IRI.
+
+    Raises :class:`EntityNotFoundError` (with close suggestions) or
+    :class:`AmbiguousEntityError` (with every candidate).
+
+    >>> with open_graph() as kg:
+    ...     resolve(kg, "nzsis").label
+    'New Zealand Security Intelligence Service'
+    """
+    text = name.strip()
+    iri = expand(text) or (text[1:-1] if text.startswith("<") and text.endswith(">") else text)
+    if ":" in iri and " " not in iri:
+        try:
+            node = ox.NamedNode(iri)
+        except ValueError:
+            node = None
+        if node is not None:
+            rows = kg.select(_BY_IRI, {"e": node})
+            for row in rows:
+                row["e"] = iri
+            refs = _entity_rows(kg, rows)
+            if iri in refs:
+                return refs[iri]
+    rows = kg.select(_BY_NAME, {"needle": ox.Literal(normalise(text))})
+    refs = _entity_rows(kg, rows)
+    if not refs:
+        # LCASE differs from casefold on a few scripts; compare in Python as a fallback.
+        refs = {r.iri: r for r in _all_names(kg).get(normalise(text), [])}
+    if len(refs) == 1:
+        return next(iter(refs.values()))
+    if len(refs) > 1:
+        candidates = sorted(refs.values(), key=lambda r: (r.label.lower(), r.iri))
+        raise AmbiguousEntityError(
+            f"{name!r} matches {len(candidates)} entities; use the IRI to pick one",
+            [(c.label, c.type, c.iri) for c in candidates],
+        )
+    suggestions = suggest(kg, text)
+    hint = "; closest: " + ", ".join(repr(s.label) for s in suggestions) if suggestions else ""
+    raise EntityNotFoundError(
+        f"no entity is called {name!r}{hint}",
+        [(s.label, s.type, s.iri) for s in suggestions],
+    )
+
+
+def _all_names(kg: KnowledgeGraph) -> dict[str, list[EntityRef]]:
+    types: dict[str, list[str]] = {}
+    names: dict[str, set[tuple[str, str]]] = {}
+    for row in kg.select(_ALL_NAMES):
+        types.setdefault(row["e"], []).append(row["type"])
+        names.setdefault(row["e"], set()).add((row["name"], row.get("label") or row["name"]))
+    index: dict[str, list[EntityRef]] = {}
+    for iri, entity_types in sorted(types.items()):
+        if not any(kg.schema.is_entity_class(t) for t in entity_types):
+            continue  # ontology terms, sources and statements are not entities
+        kind = kg.schema.class_label(kg.schema.most_specific(entity_types))
+        for name, label in sorted(names[iri]):
+            index.setdefault(normalise(name), []).append(EntityRef(iri, label, kind))
+    return index
+
+
+def suggest(kg: KnowledgeGraph, text: str, n: int = 5) -> list[EntityRef]:
+    """Entities whose names are closest to ``text`` (substring matches first)."""
+    index = _all_names(kg)
+    needle = normalise(text)
+    names = list(index)
+    ranked = [k for k in names if needle and needle in k]
+    ranked += [k for k in difflib.get_close_matches(needle, names, n=n, cutoff=0.5) if k not in ranked]
+    out: list[EntityRef] = []
+    for key in ranked:
+        for ref in index[key]:
+            if ref.iri not in {o.iri for o in out}:
+                out.append(ref)
+    return out[:n]

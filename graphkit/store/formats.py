@@ -1,0 +1,179 @@
+"""RDF formats: names, detection from file names, and parse errors with locations."""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+
+from graphkit.errors import ParseError
+
+#: Short names accepted by ``--format`` (load and export), with aliases.
+FORMATS: dict[str, ox.RdfFormat] = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "n3": ox.RdfFormat.N3,
+}
+ALIASES = {
+    "turtle": "ttl",
+    "ntriples": "nt",
+    "n-triples": "nt",
+    "nquads": "nq",
+    "n-quads": "nq",
+    "json-ld": "jsonld",
+    "xml": "rdfxml",
+    "rdf": "rdfxml",
+    "owl": "rdfxml",
+    "json": "jsonld",
+}
+EXTENSIONS = {
+    ".ttl": "ttl",
+    ".turtle": "ttl",
+    ".nt": "nt",
+    ".nq": "nq",
+    ".trig": "trig",
+    ".jsonld": "jsonld",
+    ".json": "jsonld",
+    ".rdf": "rdfxml",
+    ".xml": "rdfxml",
+    ".owl": "rdfxml",
+    ".n3": "n3",
+}
+
+
+def format_by_name(name: str) -> ox.RdfFormat:
+    """Return the RDF format for a short name such as ``ttl`` or ``rdfxml``.
+
+    >>> format_by_name("turtle").name
+    'Turtle'
+    """
+    key = ALIASES.get(name.lower(), name.lower())
+    if key not in FORMATS:
+        allowed = ", ".join(FORMATS)
+        raise ParseError(f"unknown RDF format {name!r}; use one of: {allowed}")
+    return FORMATS[key]
+
+
+def detect_format(path: Path, explicit: str | None = None) -> ox.RdfFormat:
+    """The format of ``path``: given explicitly, or guessed from its extension.
+
+    >>> detect_format(Path("x.nt")).name
+    'N-Triples'
+    """
+    if explicit:
+        return format_by_name(explicit)
+    suffix = path.suffix.lower()
+    if suffix == ".gz":
+        raise ParseError("compressed files are not read; decompress first", str(path))
+    if suffix not in EXTENSIONS:
+        raise ParseError(
+            f"cannot tell the RDF format from the extension {suffix or '(none)'!r}; "
+            f"pass --format ({', '.join(FORMATS)})",
+            str(path),
+        )
+    return FORMATS[EXTENSIONS[suffix]]
+
+
+def is_rdf_file(path: Path) -> bool:
+    """True when the extension names a known RDF format."""
+    return path.suffix.lower() in EXTENSIONS
+
+
+def parse_error(exc: BaseException, path: Path | str) -> ParseError:
+    """Turn an Oxigraph parse exception into a ParseError with ``file:line:column``."""
+    if isinstance(exc, SyntaxError) and exc.lineno:
+        location = f"{path}:{exc.lineno}:{exc.offset or 1}"
+        message = str(exc.msg if exc.msg else exc)
+        # Oxigraph repeats the position in the text; keep only the reason.
+        if ": " in message and message.lower().startswith("parser error"):
+            message = message.split(": ", 1)[1]
+        return ParseError(message, location)
+    if isinstance(exc, UnicodeDecodeError):
+        return ParseError(f"not valid UTF-8 at byte {exc.start}", str(path))
+    text = str(exc) or exc.__class__.__name__
+    if "utf-8" in text.lower() or "utf8" in text.lower():
+        return ParseError(f"not valid UTF-8 ({text})", str(path))
+    return ParseError(text, str(path))
+
+
+class ProgressReader(io.RawIOBase):
+    """A binary reader that reports how many bytes were read, for progress bars."""
+
+    def __init__(self, raw: BinaryIO, total: int, report: Callable[[int, int], None]):
+        self._raw = raw
+        self._total = total
+        self._report = report
+        self._done = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        data = self._raw.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self._done += n
+        self._report(self._done, self._total)
+        return n
+
+
+def tty_progress(label: str) -> Callable[[int, int], None] | None:
+    """A progress printer for stderr, or None when stderr is not a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    last = [-1]
+
+    def report(done: int, total: int) -> None:
+        pct = int(done * 100 / total) if total else 100
+        if pct != last[0]:
+            last[0] = pct
+            end = "\n" if done >= total else ""
+            sys.stderr.write(f"\r{label}: {pct:3d}% of {total / 1e6:.1f} MB{end}")
+            sys.stderr.flush()
+
+    return report
+
+
+def open_for_parse(path: Path, label: str | None = None) -> BinaryIO:
+    """Open ``path`` for Oxigraph, with a progress bar for big files on a TTY."""
+    raw = path.open("rb")
+    size = path.stat().st_size
+    report = tty_progress(label or path.name) if size > 5_000_000 else None
+    if report is None:
+        return raw
+    return io.BufferedReader(ProgressReader(raw, size, report), buffer_size=1 << 20)
+
+
+def check_file(path: Path, fmt: ox.RdfFormat) -> int:
+    """Parse ``path`` fully without storing it; return its quad count.
+
+    Raises ParseError with ``file:line:column`` on the first syntax error,
+    and on an empty file (a file with no statements is almost always a mistake).
+    """
+    count = 0
+    try:
+        with open_for_parse(path, f"checking {path.name}") as fh:
+            for _ in ox.parse(fh, fmt):
+                count += 1
+    except (SyntaxError, ValueError, OSError, UnicodeDecodeError) as exc:
+        raise parse_error(exc, path) from None
+    if count == 0:
+        raise ParseError("the file contains no RDF statements", str(path))
+    return count
+
+
+def iter_quads(path: Path, fmt: ox.RdfFormat) -> Iterator[ox.Quad]:
+    """Stream the quads of a file, with ParseError on bad input."""
+    try:
+        with path.open("rb") as fh:
+            yield from ox.parse(fh, fmt)
+    except (SyntaxError, ValueError, UnicodeDecodeError) as exc:
+        raise parse_error(exc, path) from None

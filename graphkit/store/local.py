@@ -1,0 +1,211 @@
+"""The embedded engine: pyoxigraph, in memory or persistent on disk."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+
+from graphkit.errors import (
+    GraphkitError,
+    ParseError,
+    QueryError,
+    ReadOnlyStoreError,
+    StoreError,
+    StoreInUseError,
+)
+from graphkit.store.base import QueryResult
+from graphkit.store.formats import check_file, open_for_parse, parse_error
+from graphkit.store.sparql import Term, inline_bindings, syntax_message
+from graphkit.vocab import PREFIXES
+
+# Files RocksDB always writes into an Oxigraph store folder.
+_STORE_MARKERS = ("CURRENT", "IDENTITY")
+
+
+def is_oxigraph_dir(path: Path) -> bool:
+    """True when ``path`` is a folder holding an embedded Oxigraph store."""
+    return path.is_dir() and all((path / name).exists() for name in _STORE_MARKERS)
+
+
+def _open_error(exc: OSError, path: Path) -> StoreError:
+    text = str(exc)
+    if "lock" in text.lower():
+        return StoreInUseError(
+            f"the store {path} is in use by another graphkit process; "
+            "wait for it to finish, or query it read-only"
+        )
+    return StoreError(f"cannot open the store {path}: {text}")
+
+
+class LocalBackend:
+    """A pyoxigraph ``Store``: in memory (``path`` None) or an on-disk folder."""
+
+    def __init__(
+        self,
+        store: ox.Store,
+        *,
+        kind: str,
+        description: str,
+        read_only: bool,
+        path: Path | None = None,
+    ):
+        self.store = store
+        self.kind = kind
+        self.description = description
+        self.read_only = read_only
+        self.path = path
+
+    # -- opening -----------------------------------------------------------
+
+    @classmethod
+    def from_files(
+        cls, files: Sequence[tuple[Path, ox.RdfFormat]], *, description: str, read_only: bool = True
+    ) -> LocalBackend:
+        """An in-memory store loaded from RDF files (each file all-or-nothing)."""
+        store = ox.Store()
+        for path, fmt in files:
+            try:
+                store.bulk_load(path=str(path), format=fmt)
+            except (SyntaxError, ValueError, UnicodeDecodeError) as exc:
+                raise parse_error(exc, path) from None
+            except OSError as exc:
+                raise StoreError(f"cannot read {path}: {exc}") from None
+        return cls(store, kind="memory", description=description, read_only=read_only)
+
+    @classmethod
+    def persistent(cls, path: Path, *, read_only: bool) -> LocalBackend:
+        """Open an existing on-disk store."""
+        if not is_oxigraph_dir(path):
+            raise StoreError(
+                f"{path} is not a graphkit store; create one with 'graphkit load FILE --store {path}'"
+            )
+        try:
+            store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+        except OSError as exc:
+            raise _open_error(exc, path) from None
+        return cls(store, kind="oxigraph", description=str(path), read_only=read_only, path=path)
+
+    @classmethod
+    def create(cls, path: Path, files: Sequence[tuple[Path, ox.RdfFormat]]) -> tuple[LocalBackend, int]:
+        """Create a new on-disk store from files, atomically.
+
+        The bulk loader writes into a hidden folder beside ``path`` that is
+        renamed into place only when every file has loaded, so a crash or a
+        syntax error leaves no half-made store behind.
+        """
+        if path.exists() and (not path.is_dir() or any(path.iterdir())):
+            raise StoreError(f"{path} exists and is not a graphkit store")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.loading-", dir=path.parent))
+        try:
+            store = ox.Store(str(staging))
+            for file, fmt in files:
+                try:
+                    with open_for_parse(file, f"loading {file.name}") as fh:
+                        store.bulk_load(fh, fmt)
+                except (SyntaxError, ValueError, UnicodeDecodeError) as exc:
+                    raise parse_error(exc, file) from None
+            count = len(store)
+            if count == 0:
+                raise ParseError("the files contain no RDF statements", str(files[0][0]))
+            store.flush()
+            del store
+            if path.exists():
+                path.rmdir()
+            staging.rename(path)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return cls.persistent(path, read_only=False), count
+
+    # -- reading -----------------------------------------------------------
+
+    def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
+        """Run a query with Oxigraph; bindings become an escaped VALUES block."""
+        text = inline_bindings(sparql, bindings) if bindings else sparql
+        try:
+            return self.store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise QueryError(syntax_message(exc)) from None
+        except (RuntimeError, ValueError) as exc:
+            raise QueryError(f"the query failed: {exc}") from None
+        except OSError as exc:
+            raise StoreError(f"query failed on {self.description}: {exc}") from None
+
+    def triple_count(self) -> int:
+        return len(self.store)
+
+    def dump(self, output: BinaryIO, fmt: ox.RdfFormat) -> None:
+        if fmt.supports_datasets:
+            self.store.dump(output, fmt)
+        else:
+            self.store.dump(output, fmt, from_graph=ox.DefaultGraph())
+            for graph in self.store.named_graphs():
+                self.store.dump(output, fmt, from_graph=graph)
+
+    # -- writing -----------------------------------------------------------
+
+    def _require_writable(self) -> None:
+        if self.read_only:
+            raise ReadOnlyStoreError(
+                f"{self.description} is read-only. Load the data into a persistent store "
+                "first ('graphkit load FILE --store DIR') or use a SPARQL endpoint."
+            )
+
+    def update(self, sparql: str) -> None:
+        self._require_writable()
+        try:
+            self.store.update(sparql, prefixes=PREFIXES)
+        except SyntaxError as exc:
+            raise QueryError(syntax_message(exc)) from None
+        except OSError as exc:
+            raise StoreError(f"update failed on {self.description}: {exc}") from None
+
+    def load(self, files: Sequence[tuple[Path, ox.RdfFormat]]) -> int:
+        """Load into an existing store: each file in one transaction.
+
+        With several files, all of them are parsed first, so a syntax error
+        in the last file leaves the store untouched.
+        """
+        self._require_writable()
+        if len(files) > 1:
+            for path, fmt in files:
+                check_file(path, fmt)
+        before = len(self.store)
+        for path, fmt in files:
+            try:
+                with open_for_parse(path, f"loading {path.name}") as fh:
+                    if path.stat().st_size == 0:
+                        raise ParseError("the file contains no RDF statements", str(path))
+                    self.store.load(fh, fmt)
+            except (SyntaxError, ValueError, UnicodeDecodeError) as exc:
+                raise parse_error(exc, path) from None
+            except GraphkitError:
+                raise
+            except OSError as exc:
+                raise StoreError(f"cannot load {path}: {exc}") from None
+        if self.path is not None:
+            self.store.flush()
+        return len(self.store) - before
+
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        """Add statements in one transaction (used by importers)."""
+        self._require_writable()
+        self.store.extend(quads)
+
+    def remove_quads(self, quads: Iterable[ox.Quad]) -> None:
+        self._require_writable()
+        for quad in quads:
+            self.store.remove(quad)
+
+    def close(self) -> None:
+        if self.path is not None and not self.read_only:
+            with contextlib.suppress(OSError):
+                self.store.flush()
+        self.store = None  # type: ignore[assignment]

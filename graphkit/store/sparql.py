@@ -1,0 +1,123 @@
+"""Small, engine-independent helpers for SPARQL text.
+
+We never build SPARQL from user text: values travel as bindings. These helpers
+only *inspect* a user's query (its form, whether it calls SERVICE) and render
+our own bindings as escaped N-Triples terms for endpoints that lack
+substitution support.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import pyoxigraph as ox
+
+from graphkit.vocab import PREFIXES
+
+Term = ox.NamedNode | ox.BlankNode | ox.Literal
+
+QUERY_FORMS = ("select", "ask", "construct", "describe")
+UPDATE_FORMS = (
+    "insert",
+    "delete",
+    "load",
+    "clear",
+    "drop",
+    "create",
+    "add",
+    "move",
+    "copy",
+    "with",
+)
+
+# Strings, IRIs and comments, so that keywords inside them are not seen.
+_OPAQUE = re.compile(
+    r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+    r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*"
+)
+_PROLOGUE = re.compile(r"^\s*(?:(?:BASE\s+\S+|PREFIX\s+[^\s:]*:\s*\S+)\s*)*", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z]+")
+
+
+def _blank_opaque(text: str) -> str:
+    """Replace strings, IRIs and comments by spaces, keeping positions."""
+    return _OPAQUE.sub(lambda m: "<>" if m.group(0).startswith("<") else " " * len(m.group(0)), text)
+
+
+def classify(text: str) -> str:
+    """The form of a SPARQL request: select, ask, construct, describe, update or unknown.
+
+    >>> classify("PREFIX ex: <http://x/> SELECT * WHERE { ?s ?p ?o }")
+    'select'
+    >>> classify("# note\\nINSERT DATA { <a:b> <a:c> <a:d> }")
+    'update'
+    """
+    scanned = _blank_opaque(text)
+    body = scanned[_PROLOGUE.match(scanned).end() :]
+    word = _WORD.search(body)
+    if not word:
+        return "unknown"
+    keyword = word.group(0).lower()
+    if keyword in QUERY_FORMS:
+        return keyword
+    if keyword in UPDATE_FORMS:
+        return "update"
+    return "unknown"
+
+
+def uses_service(text: str) -> bool:
+    """True when the query contains a SERVICE clause (federated query).
+
+    >>> uses_service('SELECT * WHERE { SERVICE <http://x/sparql> { ?s ?p ?o } }')
+    True
+    >>> uses_service('SELECT * WHERE { ?s ?p "SERVICE" }')
+    False
+    """
+    return re.search(r"\bSERVICE\b", _blank_opaque(text), re.IGNORECASE) is not None
+
+
+def declared_prefixes(text: str) -> set[str]:
+    """Prefixes that the query declares itself."""
+    scanned = _OPAQUE.sub(lambda m: m.group(0) if m.group(0).startswith("<") else " ", text)
+    return {m.group(1) for m in re.finditer(r"PREFIX\s+([^\s:]*):", scanned, re.IGNORECASE)}
+
+
+def prologue_for(text: str) -> str:
+    """PREFIX lines for the project prefixes that ``text`` does not declare."""
+    own = declared_prefixes(text)
+    return "".join(f"PREFIX {p}: <{ns}> " for p, ns in PREFIXES.items() if p not in own)
+
+
+def inline_bindings(query: str, bindings: Mapping[str, Term]) -> str:
+    """Render our own bindings as a VALUES block at the start of the first WHERE group.
+
+    Terms are written with Oxigraph's N-Triples serialisation, which escapes
+    quotes, backslashes and newlines, so a value can never end the literal.
+    Only used for queries graphkit writes itself (they always say ``WHERE {``).
+
+    >>> inline_bindings("SELECT ?x WHERE { ?x ?p ?o }", {"o": ox.Literal('a"} ;')})
+    'SELECT ?x WHERE { VALUES (?o) { ("a\\\\"} ;") } ?x ?p ?o }'
+    """
+    if not bindings:
+        return query
+    match = re.search(r"\bWHERE\s*\{", query, re.IGNORECASE)
+    if match is None:
+        raise ValueError("internal query has no WHERE group to bind into")
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join(str(term) for term in bindings.values())
+    block = f" VALUES ({names}) {{ ({values}) }}"
+    return query[: match.end()] + block + query[match.end() :]
+
+
+def syntax_message(exc: BaseException) -> str:
+    """An Oxigraph SPARQL syntax error, with its position spelled out.
+
+    >>> syntax_message(SyntaxError("error at 1:26: expected one of LATERAL, SERVICE"))
+    'SPARQL syntax error at line 1, column 26: expected one of LATERAL, SERVICE'
+    """
+    text = str(exc)
+    match = re.match(r"error at (\d+):(\d+): (.*)", text, re.DOTALL)
+    if match:
+        return f"SPARQL syntax error at line {match.group(1)}, column {match.group(2)}: {match.group(3)}"
+    return f"SPARQL syntax error: {text}"
