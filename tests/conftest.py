@@ -91,7 +91,9 @@ class OxigraphServer:
 
     def clear(self) -> None:
         request = urllib.request.Request(
-            self.url + "/update", data=b"update=CLEAR%20ALL", method="POST",
+            self.url + "/update",
+            data=b"update=CLEAR%20ALL",
+            method="POST",
             headers={"Content-Type": "application/x-www-form-urlencoded"},
         )
         urllib.request.urlopen(request, timeout=10).read()

@@ -164,6 +164,7 @@ def relationships(kg: KnowledgeGraph, focus: str | None = None) -> list[Relation
     for row in kg.select(plain_query, bindings):
         out.append(Relationship(None, row["s"], row["p"], row["o"]))
     for rel in out:
+        rel.according_to.sort()
         rel.sources.sort(key=lambda s: (s.date or "", s.title or "", s.iri))
     out.sort(key=lambda r: (r.predicate, r.subject, r.object, r.iri or ""))
     return out

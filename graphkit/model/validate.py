@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import RDFS, SH
 
+from graphkit.dates import is_valid
 from graphkit.model.graph import KnowledgeGraph
 from graphkit.vocab import ONTOLOGY_FILE, SHAPES_FILE, data_dir, shorten
 
@@ -82,5 +84,33 @@ def validate(kg: KnowledgeGraph) -> ValidationReport:
                 value=None if value is None else str(value),
             )
         )
+    violations.extend(_impossible_dates(kg, data))
     violations.sort(key=lambda v: (v.focus_label, v.path, v.message))
-    return ValidationReport(bool(conforms), violations)
+    return ValidationReport(not violations, violations)
+
+
+_DATES = """
+SELECT ?s ?p ?d WHERE {
+  VALUES ?p { dcterms:date schema:startDate schema:endDate dcterms:issued }
+  ?s ?p ?d . FILTER(isLiteral(?d))
+}"""
+
+
+def _impossible_dates(kg: KnowledgeGraph, data: rdflib.Graph) -> list[Violation]:
+    """Dates that match the pattern but do not exist, such as 2024-02-30 (SHACL cannot tell)."""
+    out = []
+    for row in kg.select(_DATES):
+        text = str(row["d"])
+        if re.fullmatch(r"-?\d{4}(-\d{2}(-\d{2})?)?", text) and not is_valid(text):
+            label = data.value(rdflib.URIRef(row["s"]), RDFS.label)
+            out.append(
+                Violation(
+                    focus=row["s"],
+                    focus_label=str(label) if label else shorten(row["s"]),
+                    path=shorten(row["p"]),
+                    message=f"{text} is not a real date",
+                    severity="Violation",
+                    value=text,
+                )
+            )
+    return out

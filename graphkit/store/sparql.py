@@ -94,14 +94,14 @@ def inline_bindings(query: str, bindings: Mapping[str, Term]) -> str:
 
     Terms are written with Oxigraph's N-Triples serialisation, which escapes
     quotes, backslashes and newlines, so a value can never end the literal.
-    Only used for queries graphkit writes itself (they always say ``WHERE {``).
+    Only used for queries graphkit writes itself (``WHERE {`` or ``ASK {``).
 
     >>> inline_bindings("SELECT ?x WHERE { ?x ?p ?o }", {"o": ox.Literal('a"} ;')})
     'SELECT ?x WHERE { VALUES (?o) { ("a\\\\"} ;") } ?x ?p ?o }'
     """
     if not bindings:
         return query
-    match = re.search(r"\bWHERE\s*\{", query, re.IGNORECASE)
+    match = re.search(r"\bWHERE\s*\{", query, re.IGNORECASE) or re.search(r"\bASK\s*\{", query, re.IGNORECASE)
     if match is None:
         raise ValueError("internal query has no WHERE group to bind into")
     names = " ".join(f"?{name}" for name in bindings)
