@@ -7,6 +7,7 @@
 """
 
 from graphkit.__about__ import __version__
+from graphkit.analysis import centrality, communities, neighbors, paths
 from graphkit.errors import (
     AmbiguousEntityError,
     EntityNotFoundError,
@@ -16,12 +17,14 @@ from graphkit.errors import (
     StoreError,
 )
 from graphkit.model.entity import describe
+from graphkit.model.frames import query_df
 from graphkit.model.graph import KnowledgeGraph, open_graph
 from graphkit.model.relationships import Relationship, SourceRef, relationships
 from graphkit.model.resolve import EntityRef, resolve
 from graphkit.model.schema import load_schema
 from graphkit.model.stats import stats
 from graphkit.model.validate import validate
+from graphkit.projection import project
 
 open = open_graph
 
@@ -37,10 +40,16 @@ __all__ = [
     "SourceRef",
     "StoreError",
     "__version__",
+    "centrality",
+    "communities",
     "describe",
     "load_schema",
+    "neighbors",
     "open",
     "open_graph",
+    "paths",
+    "project",
+    "query_df",
     "relationships",
     "resolve",
     "stats",

@@ -83,7 +83,8 @@ def resolve(kg: KnowledgeGraph, name: str) -> EntityRef:
     Raises :class:`EntityNotFoundError` (with close suggestions) or
     :class:`AmbiguousEntityError` (with every candidate).
 
-    >>> with open_graph() as kg:
+    >>> import graphkit
+    >>> with graphkit.open() as kg:
     ...     resolve(kg, "nzsis").label
     'New Zealand Security Intelligence Service'
     """
