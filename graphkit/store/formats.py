@@ -156,13 +156,18 @@ def check_file(path: Path, fmt: ox.RdfFormat) -> int:
     """Parse ``path`` fully without storing it; return its quad count.
 
     Raises ParseError with ``file:line:column`` on the first syntax error,
-    and on an empty file (a file with no statements is almost always a mistake).
+    on an ill-typed literal (``"abc"^^xsd:integer``), and on an empty file
+    (a file with no statements is almost always a mistake).
     """
+    from graphkit.store.literals import ill_typed, ill_typed_error
+
     count = 0
     try:
         with open_for_parse(path, f"checking {path.name}") as fh:
-            for _ in ox.parse(fh, fmt):
+            for quad in ox.parse(fh, fmt):
                 count += 1
+                if isinstance(quad.object, ox.Literal) and ill_typed(quad.object):
+                    raise ill_typed_error(quad.object, [path])
     except (SyntaxError, ValueError, OSError, UnicodeDecodeError) as exc:
         raise parse_error(exc, path) from None
     if count == 0:

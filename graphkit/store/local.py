@@ -21,6 +21,7 @@ from graphkit.errors import (
 )
 from graphkit.store.base import QueryResult
 from graphkit.store.formats import check_file, open_for_parse, parse_error
+from graphkit.store.literals import check_store
 from graphkit.store.sparql import Term, inline_bindings, syntax_message
 from graphkit.vocab import PREFIXES
 
@@ -70,12 +71,16 @@ class LocalBackend:
         """An in-memory store loaded from RDF files (each file all-or-nothing)."""
         store = ox.Store()
         for path, fmt in files:
+            before = len(store)
             try:
                 store.bulk_load(path=str(path), format=fmt)
             except (SyntaxError, ValueError, UnicodeDecodeError) as exc:
                 raise parse_error(exc, path) from None
             except OSError as exc:
                 raise StoreError(f"cannot read {path}: {exc}") from None
+            if len(store) == before:
+                check_file(path, fmt)  # raises on an empty file
+        check_store(store, [p for p, _ in files])
         return cls(store, kind="memory", description=description, read_only=read_only)
 
     @classmethod
@@ -114,6 +119,7 @@ class LocalBackend:
             count = len(store)
             if count == 0:
                 raise ParseError("the files contain no RDF statements", str(files[0][0]))
+            check_store(store, [f for f, _ in files])
             store.flush()
             del store
             if path.exists():
@@ -170,13 +176,13 @@ class LocalBackend:
     def load(self, files: Sequence[tuple[Path, ox.RdfFormat]]) -> int:
         """Load into an existing store: each file in one transaction.
 
-        With several files, all of them are parsed first, so a syntax error
-        in the last file leaves the store untouched.
+        Every file is checked first, so an error in the last file leaves the
+        store untouched.
         """
         self._require_writable()
-        if len(files) > 1:
-            for path, fmt in files:
-                check_file(path, fmt)
+        # Check every file before writing anything: syntax, ill-typed literals, emptiness.
+        for path, fmt in files:
+            check_file(path, fmt)
         before = len(self.store)
         for path, fmt in files:
             try:
