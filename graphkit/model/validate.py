@@ -63,7 +63,7 @@ def validate(kg: KnowledgeGraph) -> ValidationReport:
     shapes = rdflib.Graph().parse(data_dir() / SHAPES_FILE, format="turtle")
     ontology = rdflib.Graph().parse(data_dir() / ONTOLOGY_FILE, format="turtle")
     data = _data_graph(kg)
-    conforms, results, _ = pyshacl.validate(
+    _, results, _ = pyshacl.validate(
         data, shacl_graph=shapes, ont_graph=ontology, inference="none", allow_warnings=True
     )
     violations = []
