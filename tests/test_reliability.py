@@ -184,7 +184,7 @@ def test_csv_writer_does_not_hold_rows(tmp_path):
     from graphkit.export.results import write_csv
 
     class Rows:
-        variables = [ox.Variable("x")]
+        variables = (ox.Variable("x"),)
 
         def __init__(self, n):
             self.n = n
