@@ -16,7 +16,9 @@ from graphkit.errors import (
     QueryError,
     StoreError,
 )
+from graphkit.importer import CsvProblems, ImportReport, import_csv
 from graphkit.model.entity import describe
+from graphkit.model.merge import MergeReport, merge
 from graphkit.model.frames import query_df
 from graphkit.model.graph import KnowledgeGraph, open_graph
 from graphkit.model.relationships import Relationship, SourceRef, relationships
@@ -33,7 +35,10 @@ __all__ = [
     "EntityNotFoundError",
     "EntityRef",
     "GraphkitError",
+    "CsvProblems",
+    "ImportReport",
     "KnowledgeGraph",
+    "MergeReport",
     "ParseError",
     "QueryError",
     "Relationship",
@@ -43,7 +48,9 @@ __all__ = [
     "centrality",
     "communities",
     "describe",
+    "import_csv",
     "load_schema",
+    "merge",
     "neighbors",
     "open",
     "open_graph",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from graphkit.__about__ import __version__
-from graphkit.cli import analysis, data, export, inspect
+from graphkit.cli import analysis, data, export, importing, inspect, merge
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -38,5 +38,7 @@ for command in (
     analysis.centrality,
     analysis.communities,
     export.export,
+    importing.import_,
+    merge.merge,
 ):
     main.add_command(command)

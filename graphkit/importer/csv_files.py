@@ -1,0 +1,359 @@
+"""Reading the three CSV files: names, encoding, delimiter, header and rows.
+
+This module checks the *shape* of the files (can they be read, are the
+columns there); :mod:`graphkit.importer.checks` checks the *values*. Every
+problem is collected as a :class:`Problem` with the file, the row number
+(1-based, the header is row 1, as a spreadsheet shows it), the column and
+the value, so that a journalist can find it in a spreadsheet.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graphkit.importer.problems import CsvProblems, Problem
+
+#: The three kinds of file, in the order they are read and reported.
+KINDS = ("entities", "relationships", "sources")
+
+#: Required and optional columns of each file (normalised names).
+REQUIRED = {
+    "entities": ("id", "label", "type"),
+    "relationships": ("subject", "relation", "object", "source"),
+    "sources": ("id", "title", "publisher", "url", "published"),
+}
+OPTIONAL = {
+    "entities": ("aliases", "country", "wikidata", "description"),
+    "relationships": (
+        "id",
+        "date",
+        "start",
+        "end",
+        "approximate",
+        "description",
+        "quote",
+        "grounds",
+        "according_to",
+    ),
+    "sources": ("type", "excerpt", "approximate"),
+}
+
+#: Other spellings of column names that are accepted (after normalising).
+COLUMN_ALIASES = {
+    "alias": "aliases",
+    "also_known_as": "aliases",
+    "wikidata_id": "wikidata",
+    "subject_id": "subject",
+    "object_id": "object",
+    "source_id": "source",
+    "source_ids": "source",
+    "sources": "source",
+    "relation_type": "relation",
+    "start_date": "start",
+    "end_date": "end",
+    "published_date": "published",
+    "issued": "published",
+    "date_approximate": "approximate",
+    "accordingto": "according_to",
+}
+
+#: Delimiters a spreadsheet may have used instead of a comma, with their names.
+OTHER_DELIMITERS = {";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)"}
+
+#: Separator of several values in one cell (aliases, source ids).
+LIST_SEPARATOR = ";"
+
+#: Largest cell accepted (the csv module's default limit is 128 KiB).
+MAX_CELL = 256 * 1024 * 1024
+
+
+@dataclass
+class Row:
+    """One data row: its spreadsheet row number and its cells by column name."""
+
+    number: int
+    cells: dict[str, str]
+
+    def get(self, column: str) -> str:
+        """The cell, stripped of surrounding spaces ('' when absent or empty)."""
+        return self.cells.get(column, "").strip()
+
+
+@dataclass
+class Table:
+    """One CSV file, read and with a known header."""
+
+    kind: str
+    path: Path
+    name: str
+    columns: list[str]
+    rows: list[Row] = field(default_factory=list)
+
+
+# -- finding the files ---------------------------------------------------------
+
+
+def kind_of(path: Path) -> str | None:
+    """Which file this is, from its name: ``entities.csv``, ``my-sources.csv``...
+
+    >>> kind_of(Path("data/Entities.csv")), kind_of(Path("x/acme_sources.csv")), kind_of(Path("a.csv"))
+    ('entities', 'sources', None)
+    """
+    if path.suffix.lower() != ".csv":
+        return None
+    stem = path.stem.lower()
+    for kind in KINDS:
+        if stem == kind or stem.endswith((f"-{kind}", f"_{kind}", f".{kind}")):
+            return kind
+    return None
+
+
+def find_inputs(paths: Sequence[str | os.PathLike]) -> dict[str, Path]:
+    """The CSV file of each kind, from a folder or from files named explicitly.
+
+    A folder is searched (not recursively) for entities.csv,
+    relationships.csv and sources.csv; any of them may be missing, but not
+    all. Explicit files are recognised by their names.
+    """
+    problems: list[Problem] = []
+    found: dict[str, Path] = {}
+    if not paths:
+        raise CsvProblems([Problem("(no input)", "give a folder or the CSV files to import")])
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            in_folder = sorted(p for p in path.iterdir() if p.is_file() and kind_of(p))
+            if not in_folder:
+                others = sorted(p.name for p in path.iterdir() if p.suffix.lower() == ".csv")
+                hint = f" (it has {', '.join(others)})" if others else ""
+                problems.append(
+                    Problem(
+                        str(path),
+                        "no entities.csv, relationships.csv or sources.csv in this folder" + hint,
+                    )
+                )
+            candidates = in_folder
+        elif path.is_file():
+            if kind_of(path) is None:
+                problems.append(
+                    Problem(
+                        str(path),
+                        "cannot tell what this file holds: name it entities.csv, "
+                        "relationships.csv or sources.csv (a prefix such as acme-entities.csv is fine)",
+                    )
+                )
+                continue
+            candidates = [path]
+        else:
+            problems.append(Problem(str(path), "no such file or folder"))
+            continue
+        for candidate in candidates:
+            kind = kind_of(candidate)
+            assert kind is not None
+            if kind in found and found[kind].resolve() != candidate.resolve():
+                problems.append(
+                    Problem(str(candidate), f"a second {kind} file (the first is {found[kind]}); give one")
+                )
+            else:
+                found[kind] = candidate
+    if problems:
+        raise CsvProblems(problems)
+    return {kind: found[kind] for kind in KINDS if kind in found}
+
+
+# -- reading one file ----------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _large_cells() -> Iterator[None]:
+    """Let the csv module read cells up to :data:`MAX_CELL` (default: 128 KiB)."""
+    previous = csv.field_size_limit()
+    csv.field_size_limit(min(MAX_CELL, sys.maxsize))
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
+def normalise_column(name: str) -> str:
+    """A header cell as a column name: trimmed, lower case, spaces as ``_``.
+
+    >>> normalise_column(" Subject ID "), normalise_column("Wikidata id"), normalise_column("according to")
+    ('subject', 'wikidata', 'according_to')
+    """
+    key = "_".join(name.strip().lower().replace("-", " ").split())
+    return COLUMN_ALIASES.get(key, key)
+
+
+def _records(text: str) -> Iterator[list[str]]:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    yield from reader
+
+
+def _decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
+    """The text of a file that must be UTF-8 (a UTF-8 BOM is dropped)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, [
+            Problem(name, "the file is UTF-16 (Excel's 'Unicode text'); save it as 'CSV UTF-8' instead")
+        ]
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    # Find the cells that hold the bad bytes, to point at them.
+    text = data.decode("utf-8", "surrogateescape")
+    problems: list[Problem] = []
+    header: list[str] = []
+    try:
+        for number, record in enumerate(_records(text), start=1):
+            if number == 1:
+                header = [normalise_column(c) for c in record]
+            for index, cell in enumerate(record):
+                if any("\udc80" <= ch <= "\udcff" for ch in cell):
+                    column = header[index] if index < len(header) else f"#{index + 1}"
+                    value = cell.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                    problems.append(
+                        Problem(
+                            name,
+                            "not UTF-8 text (the file looks like Windows-1252 or Latin-1); "
+                            "save it as 'CSV UTF-8'",
+                            row=number,
+                            column=column,
+                            value=value,
+                        )
+                    )
+    except csv.Error:
+        pass
+    if not problems:
+        problems.append(Problem(name, "the file is not UTF-8 text; save it as 'CSV UTF-8'"))
+    return None, problems
+
+
+def _other_delimiter(text: str, required: Sequence[str]) -> str | None:
+    first_line = text.split("\n", 1)[0].rstrip("\r")
+    for delimiter in OTHER_DELIMITERS:
+        cells = next(csv.reader([first_line], delimiter=delimiter), [])
+        if set(required) <= {normalise_column(c) for c in cells}:
+            return delimiter
+    return None
+
+
+def _check_header(kind: str, header: list[str], text: str, name: str) -> tuple[list[str], list[Problem]]:
+    required, optional = REQUIRED[kind], OPTIONAL[kind]
+    columns = [normalise_column(c) for c in header]
+    problems: list[Problem] = []
+    missing = [c for c in required if c not in columns]
+    if missing:
+        delimiter = _other_delimiter(text, required)
+        if delimiter is not None:
+            return columns, [
+                Problem(
+                    name,
+                    f"the file is separated by {OTHER_DELIMITERS[delimiter]}, not commas; "
+                    "save it again as 'CSV (comma delimited)' or 'CSV UTF-8'",
+                    row=1,
+                )
+            ]
+        problems.append(
+            Problem(
+                name,
+                f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "
+                f"the header must name {', '.join(required)} (optional: {', '.join(optional)})",
+                row=1,
+            )
+        )
+    seen: set[str] = set()
+    for raw, column in zip(header, columns, strict=True):
+        if not column or column.startswith("#"):
+            continue  # unnamed columns and '#notes' columns are ignored
+        if column in seen:
+            problems.append(Problem(name, "the column appears twice", row=1, column=raw.strip()))
+        elif column not in required and column not in optional:
+            problems.append(
+                Problem(
+                    name,
+                    f"unknown column; the columns are {', '.join(required + optional)} "
+                    "(start a column's name with # to keep it as notes)",
+                    row=1,
+                    column=raw.strip(),
+                )
+            )
+        seen.add(column)
+    return columns, problems
+
+
+def read_table(kind: str, path: Path) -> tuple[Table | None, list[Problem]]:
+    """Read one CSV file; return it (or None when unreadable) and the problems found."""
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(name, f"cannot read the file: {exc.strerror or exc}")]
+    text, problems = _decode(data, name)
+    if text is None:
+        return None, problems
+    with _large_cells():
+        records: list[list[str]] = []
+        try:
+            records.extend(_records(text))
+        except csv.Error as exc:
+            return None, [
+                Problem(
+                    name,
+                    f"the file is not valid CSV ({exc}); check the quotes in this row",
+                    row=len(records) + 1,
+                )
+            ]
+    if not records or not any(c.strip() for c in records[0]):
+        required = ", ".join(REQUIRED[kind])
+        return None, [Problem(name, f"the first row must be the header ({required})", row=1)]
+    columns, problems = _check_header(kind, records[0], text, name)
+    table = Table(kind, path, name, columns)
+    if problems:
+        return None, problems
+    width = len(columns)
+    for number, record in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in record):
+            continue  # blank rows are skipped
+        extra = [c for c in record[width:] if c.strip()]
+        if extra:
+            problems.append(
+                Problem(
+                    name,
+                    f"the row has {len(record)} cells but the header has {width}; "
+                    "a cell holding a comma must be quoted",
+                    row=number,
+                    value=extra[0],
+                )
+            )
+            continue
+        cells: dict[str, str] = {}
+        for column, cell in zip(columns, record, strict=False):
+            if not column:
+                if cell.strip():
+                    problems.append(
+                        Problem(name, "a value in a column with no header", row=number, value=cell)
+                    )
+                continue
+            if not column.startswith("#"):
+                cells[column] = cell
+        table.rows.append(Row(number, cells))
+    return table, problems
+
+
+def split_list(cell: str) -> list[str]:
+    """Several values in one cell, separated by ``;`` (empty parts dropped, order kept).
+
+    >>> split_list(" AWS ; Amazon cloud;;AWS ")
+    ['AWS', 'Amazon cloud']
+    """
+    return list(dict.fromkeys(part.strip() for part in cell.split(LIST_SEPARATOR) if part.strip()))
