@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from graphkit.__about__ import __version__
-from graphkit.cli import analysis, data, export, importing, inspect, merge
+from graphkit.cli import analysis, data, export, importing, inspect, merge, render
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -40,5 +40,6 @@ for command in (
     export.export,
     importing.import_,
     merge.merge,
+    render.render,
 ):
     main.add_command(command)

@@ -1,0 +1,251 @@
+"""The HTML view in real headless Chromium (Debian's package), driven by Playwright.
+
+Skipped only when /usr/bin/chromium is absent and $CI is unset; in CI a
+missing browser is a failure. No browser is ever downloaded.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists() and not os.environ.get("CI"):
+    pytest.skip("Chromium is not installed at /usr/bin/chromium (in CI this is an error)", allow_module_level=True)
+
+from click.testing import CliRunner  # noqa: E402
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+from test_render import (  # noqa: E402
+    AWS,
+    COLLINS_MET_AWS,
+    EVIL_LABEL,
+    EVIL_SOURCE,
+    PAYLOAD_TITLE,
+    RNZ_TITLE,
+    payload_ttl,
+    synthetic_graph,
+)
+
+import graphkit  # noqa: E402
+from graphkit.cli.render import render as render_command  # noqa: E402
+from graphkit.projection import project  # noqa: E402
+from graphkit.render import render  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+]
+READY = "() => window.graphkitView !== undefined && window.graphkitView.ready === true"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@dataclass
+class Opened:
+    page: Page
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def js(self, expression: str, arg=None):
+        return self.page.evaluate(expression, arg)
+
+
+@pytest.fixture
+def open_view(browser):
+    """Open a page offline, recording every request, page error and console error."""
+    contexts = []
+
+    def opener(path: Path | None = None, *, content: str | None = None) -> Opened:
+        context = browser.new_context(offline=True, viewport={"width": 1280, "height": 800})
+        contexts.append(context)
+        page = context.new_page()
+        opened = Opened(page)
+        page.on("request", lambda r: opened.requests.append(r.url))
+        page.on("pageerror", lambda e: opened.errors.append(f"pageerror: {e}"))
+        page.on("console", lambda m: opened.errors.append(f"console: {m.text}") if m.type == "error" else None)
+        if content is not None:
+            page.set_content(content)
+        else:
+            page.goto(path.as_uri())
+            page.wait_for_function(READY, timeout=30_000)
+        return opened
+
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def bundled_page(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("render") / "graph.html"
+    with graphkit.open() as kg:
+        render(kg, path)
+    return path
+
+
+def assert_offline_and_clean(opened: Opened) -> None:
+    assert opened.requests, "the page was not loaded"
+    leaving = [u for u in opened.requests if not u.startswith(("file://", "data:", "about:"))]
+    assert leaving == []
+    assert opened.errors == []
+
+
+def test_page_loads_offline_without_errors_and_draws_every_node(open_view, bundled_page, kg):
+    opened = open_view(bundled_page)
+    graph = project(kg)
+    assert opened.js("window.graphkitNetwork.body.data.nodes.length") == graph.number_of_nodes()
+    assert opened.js("window.graphkitNetwork.body.data.edges.length") == graph.number_of_edges()
+    assert opened.js("document.scripts.length") == 3
+    # bounded physics, then switched off so that the drawing stays still
+    assert opened.js("window.graphkitNetwork.physics.options.enabled") is False
+    legend = opened.js("Array.from(document.querySelectorAll('#gk-types label')).map(l => l.textContent)")
+    assert any(text.startswith("◆Company") for text in legend)
+    assert_offline_and_clean(opened)
+
+
+def test_clicking_an_edge_shows_its_sources(open_view, bundled_page):
+    opened = open_view(bundled_page)
+    edge_id = opened.js(
+        "(s) => window.graphkitView.data.edges.find(e => e.statement === s).id", COLLINS_MET_AWS
+    )
+    # centre the view on the middle of the (curved) edge, zoomed in, and click there
+    point = opened.js(
+        """(id) => {
+            const net = window.graphkitNetwork;
+            const middle = net.body.edges[id].edgeType.getPoint(0.5);
+            net.moveTo({position: middle, scale: 2.5, animation: false});
+            const dom = net.canvasToDOM(middle);
+            const box = document.getElementById('gk-network').getBoundingClientRect();
+            return {x: box.left + dom.x, y: box.top + dom.y};
+        }""",
+        edge_id,
+    )
+    opened.page.mouse.click(point["x"], point["y"])
+    assert opened.js("window.graphkitNetwork.getSelectedEdges()") == [edge_id]
+    details = opened.page.locator("#gk-details")
+    assert RNZ_TITLE in details.inner_text()
+    assert "met with" in details.inner_text()
+    link = details.locator("a")
+    assert link.inner_text() == RNZ_TITLE
+    assert link.get_attribute("href").startswith("https://rnz.co.nz/")
+    assert link.get_attribute("rel") == "noopener noreferrer"
+    assert_offline_and_clean(opened)
+
+
+def test_search_focuses_an_entity_by_alias(open_view, bundled_page):
+    opened = open_view(bundled_page)
+    opened.page.fill("#gk-search-input", "AWS")
+    opened.page.press("#gk-search-input", "Enter")
+    assert opened.js("window.graphkitNetwork.getSelectedNodes()") == [AWS]
+    assert opened.page.locator("#gk-details h3").inner_text() == "Amazon Web Services"
+    assert "AWS" in opened.page.locator("#gk-details").inner_text()  # the alias is listed
+    opened.page.fill("#gk-search-input", "no such entity")
+    opened.page.press("#gk-search-input", "Enter")
+    assert "No entity matches" in opened.page.locator("#gk-status").inner_text()
+    assert_offline_and_clean(opened)
+
+
+def test_filters_hide_types_and_relations(open_view, bundled_page):
+    opened = open_view(bundled_page)
+    hidden = "(id) => !!window.graphkitView.nodes.get(id).hidden"
+    touching_aws = (
+        "(id) => window.graphkitView.edges.get().filter(e => e.from === id || e.to === id).every(e => e.hidden)"
+    )
+    company = opened.page.locator("#gk-types input[value='Company']")
+    company.uncheck()
+    assert opened.js(hidden, AWS) is True
+    assert opened.js(touching_aws, AWS) is True
+    company.check()
+    assert opened.js(hidden, AWS) is False
+    opened.page.locator("#gk-relations input[value='met with']").uncheck()
+    met = "() => window.graphkitView.edges.get().filter(e => e.relation === 'met with')"
+    assert opened.js(met + ".every(e => e.hidden)") is True
+    assert opened.js("() => window.graphkitView.edges.get().some(e => !e.hidden)") is True
+    assert_offline_and_clean(opened)
+
+
+def test_injected_payloads_do_not_run(open_view, tmp_path, monkeypatch):
+    store = payload_ttl(tmp_path)
+    out = tmp_path / "payload.html"
+    result = CliRunner().invoke(render_command, ["--store", str(store), "-o", str(out), "--title", PAYLOAD_TITLE])
+    assert result.exit_code == 0, result.output
+    opened = open_view(out)
+    page = opened.page
+    assert opened.js("typeof window.__pwned") == "undefined"
+    assert page.title() == PAYLOAD_TITLE
+    assert page.locator("#gk-title").inner_text() == PAYLOAD_TITLE
+    assert opened.js("document.scripts.length") == 3
+    page.fill("#gk-search-input", "EvilCorp")
+    page.press("#gk-search-input", "Enter")
+    assert page.locator("#gk-details h3").inner_text() == EVIL_LABEL
+    assert opened.js("(id) => window.graphkitView.edges.get().length") == 1
+    opened.js("() => window.graphkitView.showEdge(window.graphkitView.edges.get()[0].id)")
+    details = page.locator("#gk-details")
+    assert EVIL_SOURCE in details.inner_text()
+    assert "Publisher <b>bold</b>" in details.inner_text()
+    hrefs = details.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert hrefs == ["https://example.org/report?a=1&b=2"]  # the javascript: URL is shown as text only
+    assert page.locator("#gk-details img, #gk-details script, #gk-details b").count() == 0
+    page.wait_for_timeout(200)
+    assert opened.js("typeof window.__pwned") == "undefined"
+    assert_offline_and_clean(opened)
+
+
+def test_screenshot_is_not_blank(open_view, bundled_page):
+    opened = open_view(bundled_page)
+    opened.page.wait_for_timeout(200)
+    counts = opened.js(
+        """() => {
+            const canvas = document.querySelector('#gk-network canvas');
+            const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+            const colours = new Set();
+            let inked = 0;
+            for (let i = 0; i < pixels.length; i += 4) {
+                if (pixels[i + 3] > 0 && (pixels[i] < 240 || pixels[i + 1] < 240 || pixels[i + 2] < 240)) inked++;
+                colours.add((pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2]);
+            }
+            return {inked: inked / (pixels.length / 4), colours: colours.size};
+        }"""
+    )
+    assert counts["inked"] > 0.01 and counts["colours"] > 20, counts
+    png = opened.page.locator("#gk-network").screenshot()
+    assert len(png) > 20_000  # a blank area compresses to a few hundred bytes
+
+
+def test_large_graph_is_responsive_with_precomputed_positions(open_view, tmp_path):
+    graph = synthetic_graph(2000)
+    out = tmp_path / "large.html"
+    view = render(graph, out)
+    assert view.layout == "static"
+    opened = open_view(out)
+    assert opened.js("window.graphkitNetwork.body.data.nodes.length") == 2000
+    assert opened.js("window.graphkitNetwork.physics.options.enabled") is False
+    opened.page.fill("#gk-search-input", "Entity 1234")
+    opened.page.press("#gk-search-input", "Enter")
+    assert opened.js("window.graphkitNetwork.getSelectedNodes()") == [graphkit_id("synthetic/1234")]
+    assert_offline_and_clean(opened)
+
+
+def graphkit_id(local: str) -> str:
+    return "https://w3id.org/graphkit/id/" + local
+
+
+def test_notebook_iframe_needs_nothing_from_outside(open_view, kg):
+    view = render(kg, focus="AWS")
+    opened = open_view(content=view._repr_html_())
+    frame = opened.page.frames[1]
+    frame.wait_for_function(READY, timeout=30_000)
+    assert frame.evaluate("window.graphkitNetwork.body.data.nodes.length") == len(view.nodes)
+    assert [u for u in opened.requests if not u.startswith(("file://", "data:", "about:"))] == []
+    assert opened.errors == []
