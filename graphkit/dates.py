@@ -1,4 +1,9 @@
-"""Fuzzy dates: a year, a year-month or a full date, each covering a period."""
+"""Fuzzy dates: a year, a year-month or a full date, each covering a period.
+
+A source often dates an event only to the month ("October 2024") or the year
+("in 2023"). Such a date stands for every day of its month or year, and the
+as-of filter treats it that way.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +14,25 @@ from datetime import date
 from graphkit.errors import GraphkitError
 
 _PATTERN = re.compile(r"^(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:Z|[+-]\d{2}:\d{2})?$")
+# The time part of an xsd:dateTime, dropped when reading dates from the data.
+_TIME = re.compile(r"T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?$")
 
 
 def parse_period(text: str) -> tuple[date, date]:
     """The first and last day that a fuzzy date covers.
 
+    Raises :class:`GraphkitError` for a malformed or impossible date.
+
     >>> parse_period("2024-10")
     (datetime.date(2024, 10, 1), datetime.date(2024, 10, 31))
     >>> parse_period("2023")
     (datetime.date(2023, 1, 1), datetime.date(2023, 12, 31))
+    >>> parse_period("2024-02-30")
+    Traceback (most recent call last):
+    ...
+    graphkit.errors.GraphkitError: impossible date '2024-02-30': day is out of range for month
     """
-    match = _PATTERN.match(text.strip())
+    match = _PATTERN.match(str(text).strip())
     if not match:
         raise GraphkitError(f"malformed date {text!r}: use YYYY, YYYY-MM or YYYY-MM-DD")
     year = int(match.group(1))
@@ -37,7 +50,11 @@ def parse_period(text: str) -> tuple[date, date]:
 
 
 def is_valid(text: str) -> bool:
-    """True for a well-formed, possible fuzzy date."""
+    """True for a well-formed, possible fuzzy date.
+
+    >>> is_valid("2024-10"), is_valid("2024-13"), is_valid("October")
+    (True, False, False)
+    """
     try:
         parse_period(text)
     except GraphkitError:
@@ -45,25 +62,55 @@ def is_valid(text: str) -> bool:
     return True
 
 
+def data_period(text: object) -> tuple[date, date] | None:
+    """The period a date *from the data* covers, or None when it cannot be read.
+
+    Unlike :func:`parse_period` this never raises: an ``xsd:dateTime`` loses
+    its time of day, and an unreadable value counts as no date at all, so one
+    odd literal in a store cannot break every as-of view.
+
+    >>> data_period("2024-10-05T09:30:00Z")
+    (datetime.date(2024, 10, 5), datetime.date(2024, 10, 5))
+    >>> data_period("sometime") is None
+    True
+    """
+    if text is None:
+        return None
+    value = _TIME.sub("", str(text).strip())
+    try:
+        return parse_period(value)
+    except GraphkitError:
+        return None
+
+
 def covers(as_of: str, *, date_: str | None = None, start: str | None = None, end: str | None = None) -> bool:
     """Whether a relationship dated (``date_`` or ``start``–``end``) holds at ``as_of``.
 
+    ``as_of`` is itself fuzzy: ``2024`` asks about any day of 2024. A
+    relationship is kept when its period overlaps that of ``as_of``.
     Undated relationships are kept; a fuzzy date covers its whole month or
-    year; an open-ended range runs on indefinitely.
+    year; a range open at one end runs on indefinitely that way. Raises
+    :class:`GraphkitError` when ``as_of`` is malformed.
 
     >>> covers("2024-10-15", date_="2024-10")
     True
+    >>> covers("2025", date_="2024-10")
+    False
     >>> covers("2025", start="2023")
     True
     >>> covers("2022", start="2023")
     False
+    >>> covers("1999")
+    True
     """
     lo, hi = parse_period(as_of)
-    if date_:
-        first, last = parse_period(date_)
+    point = data_period(date_)
+    if point is not None:
+        first, last = point
         return first <= hi and lo <= last
-    if not start and not end:
+    begin, finish = data_period(start), data_period(end)
+    if begin is None and finish is None:
         return True
-    first = parse_period(start)[0] if start else date.min
-    last = parse_period(end)[1] if end else date.max
+    first = begin[0] if begin else date.min
+    last = finish[1] if finish else date.max
     return first <= hi and lo <= last

@@ -1,6 +1,6 @@
 """Algorithms on the projected graph: neighbours, paths, centrality, communities.
 
-Each function takes a graph from :func:`graphkit.project` and returns plain
+Each function takes a graph from :func:`graphkit.projection.project` and returns plain
 data (lists of dicts) with the citations still attached.
 """
 

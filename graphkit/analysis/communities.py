@@ -9,28 +9,28 @@ from graphkit.analysis.centrality import _simple_undirected
 SEED = 42
 
 
-def communities(graph: nx.MultiDiGraph, *, seed: int = SEED, resolution: float = 1.0) -> list[dict]:
+def communities(graph: nx.Graph, *, seed: int = SEED, resolution: float = 1.0) -> list[dict]:
     """Seeded Louvain communities, largest first; deterministic for a given graph.
 
     Returns ``[{community, size, members: [{entity, entity_iri, type}]}]``.
 
     >>> import graphkit
+    >>> from graphkit.projection import project
     >>> with graphkit.open() as kg:
-    ...     groups = communities(graphkit.project(kg))
-    ...     sum(g["size"] for g in groups) == len(graphkit.project(kg))
+    ...     groups = communities(project(kg))
+    ...     sum(g["size"] for g in groups) == len(project(kg))
     True
     """
-    simple = _simple_undirected(graph)
-    ordered = nx.Graph()
-    ordered.add_nodes_from(sorted(simple.nodes))
-    ordered.add_edges_from(sorted(tuple(sorted(e)) for e in simple.edges))
-    found = nx.community.louvain_communities(ordered, seed=seed, resolution=resolution)
+    if len(graph) == 0:
+        return []
+    # Sorted nodes and edges: the seeded result must not depend on the store's row order.
+    found = nx.community.louvain_communities(_simple_undirected(graph), seed=seed, resolution=resolution)
     groups = []
     for members in found:
         rows = sorted(
             (
                 {
-                    "entity": graph.nodes[n].get("label", n),
+                    "entity": str(graph.nodes[n].get("label", n)),
                     "entity_iri": n,
                     "type": graph.nodes[n].get("type"),
                 }
@@ -39,5 +39,5 @@ def communities(graph: nx.MultiDiGraph, *, seed: int = SEED, resolution: float =
             key=lambda r: (r["entity"].lower(), r["entity_iri"]),
         )
         groups.append(rows)
-    groups.sort(key=lambda g: (-len(g), g[0]["entity"].lower()))
+    groups.sort(key=lambda g: (-len(g), g[0]["entity"].lower(), g[0]["entity_iri"]))
     return [{"community": i + 1, "size": len(g), "members": g} for i, g in enumerate(groups)]

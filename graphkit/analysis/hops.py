@@ -8,16 +8,30 @@ from graphkit.projection import entity_label
 
 
 def edge_when(data: dict) -> str | None:
-    """The edge's date as text (a point date, or start–end), or None."""
+    """The edge's date as text: a point date, an interval ``start/end``, or None.
+
+    An open end is written ``..`` (ISO 8601-2 / EDTF).
+
+    >>> edge_when({"date": "2024-10"}), edge_when({"start": "2023"}), edge_when({})
+    ('2024-10', '2023/..', None)
+    """
     if data.get("date"):
         return data["date"]
     if data.get("start") or data.get("end"):
-        return f"{data.get('start') or ''}/{data.get('end') or ''}"
+        return f"{data.get('start') or '..'}/{data.get('end') or '..'}"
     return None
 
 
 def hop(graph: nx.MultiDiGraph, u: str, v: str, key: str) -> dict:
-    """Describe walking from ``u`` to ``v`` over the edge ``key`` (either direction)."""
+    """Describe walking from ``u`` to ``v`` over the edge ``key`` (either direction).
+
+    ``direction`` is ``out`` when the relation points from ``u`` to ``v``.
+
+    >>> g = nx.MultiDiGraph()
+    >>> _ = g.add_edge("b", "a", key="k", relation="met with", relation_iri="x", sources=[])
+    >>> step = hop(g, "a", "b", "k"); step["direction"], step["from"], step["to"]
+    ('in', 'a', 'b')
+    """
     if graph.has_edge(u, v, key):
         data, direction = graph.edges[u, v, key], "out"
     else:
@@ -38,6 +52,10 @@ def hop(graph: nx.MultiDiGraph, u: str, v: str, key: str) -> dict:
 
 
 def edges_between(graph: nx.MultiDiGraph, u: str, v: str) -> list[str]:
-    """Keys of every edge joining u and v in either direction, sorted."""
+    """Keys of every edge joining u and v in either direction, sorted.
+
+    >>> edges_between(nx.MultiDiGraph([("a", "b", "k2"), ("b", "a", "k1")]), "a", "b")
+    ['k1', 'k2']
+    """
     keys = list(graph.get_edge_data(u, v, default={})) + list(graph.get_edge_data(v, u, default={}))
     return sorted(set(keys))

@@ -17,8 +17,9 @@ def neighbors(graph: nx.MultiDiGraph, entity: str, depth: int = 1) -> list[dict]
     ``distance`` and the entity it is reached ``via``.
 
     >>> import graphkit
+    >>> from graphkit.projection import project
     >>> with graphkit.open() as kg:
-    ...     g = graphkit.project(kg)
+    ...     g = project(kg)
     ...     rows = neighbors(g, "https://w3id.org/graphkit/id/aws")
     ...     "Judith Collins" in {r["entity"] for r in rows}
     True
@@ -30,10 +31,10 @@ def neighbors(graph: nx.MultiDiGraph, entity: str, depth: int = 1) -> list[dict]
     undirected = graph.to_undirected(as_view=True)
     distance = nx.single_source_shortest_path_length(undirected, entity, cutoff=depth)
     rows = []
-    for near in sorted(distance, key=lambda n: (distance[n], entity_label(graph, n))):
+    for near in sorted(distance, key=lambda n: (distance[n], entity_label(graph, n), n)):
         if distance[near] >= depth:
             continue
-        for far in sorted(undirected[near], key=lambda n: entity_label(graph, n)):
+        for far in sorted(undirected[near], key=lambda n: (entity_label(graph, n), n)):
             if distance.get(far) != distance[near] + 1:
                 continue
             for key in edges_between(graph, near, far):

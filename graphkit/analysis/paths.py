@@ -43,8 +43,9 @@ def paths(
     spelled out), up to 100.
 
     >>> import graphkit
+    >>> from graphkit.projection import project
     >>> with graphkit.open() as kg:
-    ...     g = graphkit.project(kg)
+    ...     g = project(kg)
     ...     p = paths(g, "https://w3id.org/graphkit/id/judith-collins", "https://w3id.org/graphkit/id/aws")
     ...     [h["relation"] for h in p[0]]
     ['met with']
@@ -70,7 +71,7 @@ def paths(
             f"{entity_label(graph, target)} has {len(first) - 1} hops, more than --max-length {max_length}"
         )
     candidates = [first, *node_paths] if all_paths else [first]
-    candidates.sort(key=lambda p: [entity_label(graph, n) for n in p])
+    candidates.sort(key=lambda p: ([entity_label(graph, n) for n in p], p))
     out: list[list[dict]] = []
     for nodes in candidates:
         pairs = list(itertools.pairwise(nodes))

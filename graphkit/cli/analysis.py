@@ -20,14 +20,39 @@ from graphkit.cli.options import (
 )
 from graphkit.model.graph import KnowledgeGraph
 from graphkit.model.resolve import resolve
-from graphkit.projection import project
+from graphkit.projection import project, type_names
 
 
-def _cite(sources: list[dict]) -> str:
-    return (
-        "; ".join(f"{s.get('title') or s.get('iri')} ({s.get('publisher') or '?'})" for s in sources)
-        or "(no source)"
-    )
+def _cite(source: dict) -> str:
+    """One source in full: title, publisher and date, then the URL."""
+    publisher = source.get("publisher") or "publisher unknown"
+    meta = ", ".join(str(x) for x in (publisher, source.get("date")) if x)
+    text = f"{source.get('title') or source.get('iri')} ({meta})"
+    return f"{text} <{source['url']}>" if source.get("url") else text
+
+
+class _Notes:
+    """Numbers each distinct source once, for a table column and a list below it."""
+
+    def __init__(self) -> None:
+        self.numbers: dict[str, int] = {}
+        self.sources: list[dict] = []
+
+    def refs(self, sources: list[dict]) -> str:
+        marks = []
+        for source in sources:
+            key = source.get("iri") or _cite(source)
+            if key not in self.numbers:
+                self.numbers[key] = len(self.sources) + 1
+                self.sources.append(source)
+            marks.append(f"[{self.numbers[key]}]")
+        return " ".join(marks) or "(no source)"
+
+    def echo(self) -> None:
+        if self.sources:
+            click.echo("\nSources:")
+            for number, source in enumerate(self.sources, 1):
+                click.echo(f"  [{number}] {_cite(source)}")
 
 
 @click.command()
@@ -43,8 +68,10 @@ def neighbors(kg: KnowledgeGraph, entity: str, depth: int, output_format: str, *
 
         graphkit neighbors AWS --depth 2
     """
+    if depth < 1:
+        raise UserError(f"--depth must be 1 or more, not {depth}")
     ref = resolve(kg, entity)
-    graph = project(kg, focus=ref.iri, depth=max(depth, 1), **projection_kwargs(options))
+    graph = project(kg, focus=ref.iri, depth=depth, **projection_kwargs(options))
     rows = near(graph, ref.iri, depth=depth)
     if output_format == "json":
         echo_json(rows)
@@ -52,6 +79,7 @@ def neighbors(kg: KnowledgeGraph, entity: str, depth: int, output_format: str, *
     if not rows:
         click.echo(f"{ref.label} has no relationships in this view.")
         return
+    notes = _Notes()
     echo_table(
         ["hops", "via", "relation", "dir", "entity", "date", "sources"],
         [
@@ -62,11 +90,12 @@ def neighbors(kg: KnowledgeGraph, entity: str, depth: int, output_format: str, *
                 r["direction"],
                 r["entity"],
                 r["date"],
-                _cite(r["sources"]),
+                notes.refs(r["sources"]),
             ]
             for r in rows
         ],
     )
+    notes.echo()
 
 
 @click.command()
@@ -111,7 +140,10 @@ def path(
             arrow = f"--[{h['relation']}]->" if h["direction"] == "out" else f"<-[{h['relation']}]--"
             when = f"  ({h['date']})" if h["date"] else ""
             click.echo(f"  {h['from']} {arrow} {h['to']}{when}")
-            click.echo(f"      source: {_cite(h['sources'])}")
+            if not h["sources"]:
+                click.echo("      source: (no source recorded)")
+            for source in h["sources"]:
+                click.echo(f"      source: {_cite(source)}")
         click.echo()
 
 
@@ -142,11 +174,7 @@ def centrality(
     kwargs = projection_kwargs(options)
     rank_types = kwargs.pop("types", ())
     graph = project(kg, **kwargs)
-    wanted = None
-    if rank_types:
-        wanted = set()
-        for name in rank_types:
-            wanted |= {kg.schema.class_label(c) for c in kg.schema.subclasses(kg.schema.find_class(name))}
+    wanted = type_names(kg, rank_types)
     rows = rank(graph, measure, top=top, types=wanted, backend=None if backend == "networkx" else backend)
     if output_format == "json":
         echo_json(rows)

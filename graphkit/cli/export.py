@@ -7,7 +7,7 @@ import io
 import click
 
 from graphkit.cli.options import UserError, projection_kwargs, projection_options, with_store
-from graphkit.export.files import atomic_file, atomic_folder
+from graphkit.export.files import atomic_file, atomic_folder, check_target
 from graphkit.export.network import (
     write_csv_folder,
     write_cypher,
@@ -30,11 +30,15 @@ BINARY_FORMATS = {"graphml": write_graphml, "gexf": write_gexf}
     "-F",
     "fmt",
     required=True,
-    type=click.Choice([*RDF_FORMATS, *NETWORK_FORMATS]),
+    type=click.Choice([*RDF_FORMATS, *NETWORK_FORMATS], case_sensitive=False),
     help="Output format.",
 )
 @click.option(
-    "-o", "--output", "output", type=click.Path(), help="File to write (a folder for csv). Default: stdout."
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(),
+    help="File to write (a folder for csv). Default, or '-': stdout.",
 )
 @projection_options(focus=True)
 @with_store()
@@ -51,9 +55,15 @@ def export(kg: KnowledgeGraph, fmt: str, output: str | None, **options) -> None:
         graphkit export --format gexf -o graph.gexf --focus "Judith Collins" --depth 2
     """
     kwargs = projection_kwargs(options)
-    filtered = any(v for k, v in kwargs.items() if k != "depth")
+    if kwargs.get("depth", 1) < 0:
+        raise UserError(f"--depth must be 0 or more, not {kwargs['depth']}")
+    if output == "-":
+        output = None
     if fmt == "csv" and not output:
         raise UserError("csv writes a folder: give it with -o FOLDER")
+    if output is not None:
+        check_target(output, folder=fmt == "csv")  # before any work
+    filtered = any(v for k, v in kwargs.items() if k != "depth")
     graph = project(kg, **kwargs) if (fmt not in RDF_FORMATS or filtered) else None
     if output is None:
         stdout = click.get_binary_stream("stdout")

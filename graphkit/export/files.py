@@ -1,7 +1,8 @@
 """Writing output files safely: a temporary file renamed into place.
 
 A reader never sees a half-written file, and a failed export (full disk,
-bad data) leaves any existing file untouched.
+bad data, Ctrl-C) leaves any existing file untouched and no temporary file
+behind.
 """
 
 from __future__ import annotations
@@ -17,19 +18,45 @@ from typing import IO
 from graphkit.errors import GraphkitError
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _check_parent(path: Path) -> None:
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
+    """Refuse early, with a clear message, a path that cannot be written."""
+    parent = path.parent
+    if not parent.exists():
         raise GraphkitError(f"cannot write {path}: the folder {parent} does not exist")
-    if not os.access(parent, os.W_OK):
+    if not parent.is_dir():
+        raise GraphkitError(f"cannot write {path}: {parent} is a file, not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
         raise GraphkitError(f"cannot write {path}: the folder {parent} is not writable")
-    if path.is_dir():
-        raise GraphkitError(f"cannot write {path}: it is a folder")
+
+
+def check_target(path: str | os.PathLike, *, folder: bool = False) -> None:
+    """Fail early, before any work, when ``path`` cannot be written.
+
+    >>> check_target("/no/such/out.ttl")
+    Traceback (most recent call last):
+    ...
+    graphkit.errors.GraphkitError: cannot write /no/such/out.ttl: the folder /no/such does not exist
+    """
+    target = Path(path)
+    _check_parent(target)
+    if folder and target.exists() and not target.is_dir():
+        raise GraphkitError(f"cannot write {target}: it is a file, not a folder")
+    if not folder and target.is_dir():
+        raise GraphkitError(f"cannot write {target}: it is a folder")
 
 
 @contextmanager
 def atomic_file(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO]:
     """Open a temporary file beside ``path``; rename it over ``path`` on success.
+
+    The file gets the permissions a plain ``open()`` would give it (or keeps
+    those of the file it replaces), not the private ones of a temporary file.
 
     >>> import tempfile, pathlib
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
@@ -39,8 +66,12 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO]:
     'done'
     """
     target = Path(path)
-    _check_parent(target)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent or ".")
+    check_target(target)
+    file_mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise GraphkitError(f"cannot write {target}: {exc.strerror or exc}") from None
     try:
         encoding = None if "b" in mode else "utf-8"
         newline = None if "b" in mode else ""
@@ -48,6 +79,7 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO]:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, file_mode)
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -59,22 +91,41 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO]:
 
 @contextmanager
 def atomic_folder(path: str | os.PathLike) -> Iterator[Path]:
-    """A temporary folder beside ``path``, swapped into place on success."""
+    """A temporary folder to fill; its files land in ``path`` on success.
+
+    A new ``path`` is created by renaming the finished folder into place. An
+    existing folder keeps its other files: only the files written replace
+    their namesakes, each one atomically. On failure nothing changes.
+
+    >>> import tempfile, pathlib
+    >>> target = pathlib.Path(tempfile.mkdtemp()) / "csv"
+    >>> with atomic_folder(target) as staging:
+    ...     _ = (staging / "nodes.csv").write_text("id")
+    >>> sorted(p.name for p in target.iterdir())
+    ['nodes.csv']
+    """
     target = Path(path)
-    _check_parent(target.parent / "x" if target.exists() else target)
-    if target.exists() and not target.is_dir():
-        raise GraphkitError(f"cannot write {target}: it is a file, not a folder")
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent or "."))
+    check_target(target, folder=True)
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    except OSError as exc:
+        raise GraphkitError(f"cannot write {target}: {exc.strerror or exc}") from None
     try:
         yield staging
-        if target.exists():
-            old = target.with_name(f".{target.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            target.rename(old)
+        if not target.exists():
+            os.chmod(staging, 0o777 & ~_umask())
+            for item in staging.iterdir():
+                os.chmod(item, 0o666 & ~_umask())
             staging.rename(target)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            staging.rename(target)
+            return
+        written = sorted(staging.iterdir())
+        clash = [p.name for p in written if (target / p.name).is_dir()]
+        if clash:
+            raise GraphkitError(f"cannot write {target}: {', '.join(clash)} there is a folder")
+        for item in written:
+            os.chmod(item, 0o666 & ~_umask())
+            os.replace(item, target / item.name)
+        staging.rmdir()
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
         raise GraphkitError(f"cannot write {target}: {exc.strerror or exc}") from None

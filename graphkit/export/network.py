@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from typing import Any, BinaryIO, TextIO
 
 import networkx as nx
 
-from graphkit.export.flatten import flat_graph, scalar, sources_text
+from graphkit.export.flatten import PRIVATE_GRAPH_KEYS, flat_graph, scalar, sources_text
 
 NODE_COLUMNS = ["id", "label", "type", "types", "aliases", "description"]
 EDGE_COLUMNS = [
@@ -25,41 +26,99 @@ EDGE_COLUMNS = [
     "end",
     "date_approximate",
     "description",
+    "quote",
+    "grounds",
     "sources",
     "source_count",
 ]
 
+# Names that GEXF (and networkx's GEXF writer) give a meaning of their own:
+# an edge "start" would turn Gephi's timeline on, a "type" would set the
+# edge's direction. They are renamed on the way out.
+_GEXF_NODE_RESERVED = {"id", "pid", "start", "end", "parents", "spells", "slices", "viz"}
+_GEXF_EDGE_RESERVED = {"id", "label", "weight", "type", "start", "end", "spells", "slices", "viz", "key"}
+_GEXF_RENAME = {"start": "start_date", "end": "end_date"}
+
 
 def write_graphml(graph: nx.MultiDiGraph, out: BinaryIO) -> None:
-    """GraphML for Gephi, yEd, Cytoscape; lists become '; '-joined text."""
+    """GraphML for Gephi, yEd, Cytoscape; lists become '; '-joined text.
+
+    Numbers and booleans keep their GraphML types (``source_count`` is an
+    int, ``date_approximate`` a boolean).
+
+    >>> import io
+    >>> g = nx.MultiDiGraph(); _ = g.add_edge("a", "b", key="k", sources=[], date_approximate=True)
+    >>> buf = io.BytesIO(); write_graphml(g, buf); _ = buf.seek(0)
+    >>> nx.read_graphml(buf, force_multigraph=True).edges["a", "b", "k"]["date_approximate"]
+    True
+    """
     nx.write_graphml(flat_graph(graph), out, named_key_ids=True)
 
 
+def _gexf_name(key: str, reserved: set[str]) -> str:
+    return _GEXF_RENAME.get(key, f"{key}_value") if key in reserved else key
+
+
 def write_gexf(graph: nx.MultiDiGraph, out: BinaryIO) -> None:
-    """GEXF for Gephi."""
+    """GEXF for Gephi: node and edge labels set, edge ids are the statement IRIs.
+
+    Attributes that GEXF reserves are renamed (an edge's ``start`` and
+    ``end`` become ``start_date`` and ``end_date``), so Gephi does not read
+    the dates as a timeline.
+
+    >>> import io
+    >>> g = nx.MultiDiGraph(); _ = g.add_edge("a", "b", key="k", relation="met", start="2023")
+    >>> buf = io.BytesIO(); write_gexf(g, buf); _ = buf.seek(0)
+    >>> edge = nx.read_gexf(buf).edges["a", "b"]
+    >>> edge["start_date"], edge["id"], edge["label"]
+    ('2023', 'k', 'met')
+    """
     flat = flat_graph(graph)
+    gexf = nx.MultiDiGraph()
     for node, data in flat.nodes(data=True):
-        data.setdefault("label", node)
-    nx.write_gexf(flat, out)
+        attrs = {_gexf_name(k, _GEXF_NODE_RESERVED): v for k, v in data.items()}
+        attrs.setdefault("label", node)
+        gexf.add_node(node, **attrs)
+    for u, v, key, data in flat.edges(keys=True, data=True):
+        attrs = {_gexf_name(k, _GEXF_EDGE_RESERVED): val for k, val in data.items()}
+        attrs["label"] = str(data.get("relation") or "")
+        attrs["id"] = key
+        gexf.add_edge(u, v, key=key, **attrs)
+    nx.write_gexf(gexf, out)
 
 
 def node_link(graph: nx.MultiDiGraph) -> dict:
-    """networkx node-link data (JSON-ready; lists and dicts kept)."""
-    return nx.node_link_data(graph, edges="edges")
+    """networkx node-link data (JSON-ready; lists and dicts kept).
+
+    Read it back with ``networkx.node_link_graph(data, edges="edges")``.
+    The store's path or URL is left out.
+
+    >>> data = node_link(nx.MultiDiGraph(store="/home/me/leaks.ttl", as_of="2024"))
+    >>> data["graph"]
+    {'as_of': '2024'}
+    """
+    data = nx.node_link_data(graph, edges="edges")
+    data["graph"] = {k: v for k, v in data["graph"].items() if k not in PRIVATE_GRAPH_KEYS}
+    return data
 
 
 def write_json(graph: nx.MultiDiGraph, out: TextIO) -> None:
+    """networkx node-link JSON, sources kept as a list of objects per edge."""
     json.dump(node_link(graph), out, ensure_ascii=False, indent=1, default=str)
     out.write("\n")
 
 
 def write_csv_folder(graph: nx.MultiDiGraph, folder: Path) -> None:
-    """``nodes.csv`` and ``edges.csv``; sources in one column, with a count."""
+    """``nodes.csv`` and ``edges.csv``; sources in one column, with a count.
+
+    Node columns are the fixed ones, then every other attribute by name.
+    """
+    extra = sorted({k for _, data in graph.nodes(data=True) for k in data} - set(NODE_COLUMNS))
     with (folder / "nodes.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
-        writer.writerow(NODE_COLUMNS)
+        writer.writerow([*NODE_COLUMNS, *extra])
         for node, data in sorted(graph.nodes(data=True)):
-            writer.writerow([node, *(scalar(data.get(c)) for c in NODE_COLUMNS[1:])])
+            writer.writerow([node, *(scalar(data.get(c)) for c in [*NODE_COLUMNS[1:], *extra])])
     with (folder / "edges.csv").open("w", newline="", encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(EDGE_COLUMNS)
@@ -78,6 +137,8 @@ def write_csv_folder(graph: nx.MultiDiGraph, folder: Path) -> None:
                     scalar(data.get("end")),
                     scalar(data.get("date_approximate")),
                     scalar(data.get("description")),
+                    scalar(data.get("quote")),
+                    scalar(data.get("grounds")),
                     sources_text(data.get("sources", [])),
                     len(data.get("sources", [])),
                 ]
@@ -85,10 +146,10 @@ def write_csv_folder(graph: nx.MultiDiGraph, folder: Path) -> None:
 
 
 def cypher_string(value: object) -> str:
-    """A Cypher string literal: quotes, backslashes and control characters escaped.
+    r"""A Cypher string literal: quotes, backslashes and control characters escaped.
 
-    >>> cypher_string("it's \\"x\\"\\n")
-    "'it\\\\'s \\\\"x\\\\"\\\\n'"
+    >>> print(cypher_string('it\'s "x"\n'))
+    'it\'s \"x\"\n'
     """
     text = str(value)
     out = []
@@ -117,25 +178,38 @@ def _identifier(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
+def cypher_literal(value: Any) -> str:
+    """A Cypher literal for an attribute value (lists and None flattened first).
+
+    >>> cypher_literal(True), cypher_literal(3), cypher_literal(None), cypher_literal(float("nan"))
+    ('true', '3', "''", "'nan'")
+    """
+    flat = scalar(value)
+    if isinstance(flat, bool):
+        return "true" if flat else "false"
+    if isinstance(flat, int):
+        return str(flat)
+    if isinstance(flat, float) and math.isfinite(flat):
+        return repr(flat)
+    return cypher_string(flat)
+
+
 def _props(data: dict) -> str:
-    items = []
-    for key, value in data.items():
-        flat = scalar(value)
-        literal = (
-            cypher_string(flat)
-            if isinstance(flat, str)
-            else str(flat).lower()
-            if isinstance(flat, bool)
-            else repr(flat)
-        )
-        items.append(f"{_identifier(key)}: {literal}")
+    items = [f"{_identifier(str(key))}: {cypher_literal(value)}" for key, value in data.items()]
     return "{" + ", ".join(items) + "}"
 
 
 def write_cypher(graph: nx.MultiDiGraph, out: TextIO) -> None:
     """A Neo4j script: MERGE nodes (labelled by type), then relationships with properties.
 
-    Run it with ``cypher-shell < graph.cypher``. Every string is escaped.
+    Run it with ``cypher-shell -f graph.cypher``. Every string is escaped,
+    so each statement is exactly one line ending in ``;``.
+
+    >>> import io
+    >>> g = nx.MultiDiGraph(); g.add_node("x", label="it's", types=["Company"])
+    >>> buf = io.StringIO(); write_cypher(g, buf)
+    >>> buf.getvalue().splitlines()[2]
+    "MERGE (n:`Entity`:`Company` {iri: 'x'}) SET n += {`label`: 'it\\\\'s'};"
     """
     out.write("// graphkit export for Neo4j. Run: cypher-shell -f graph.cypher\n")
     out.write("CREATE CONSTRAINT graphkit_iri IF NOT EXISTS FOR (n:Entity) REQUIRE n.iri IS UNIQUE;\n")

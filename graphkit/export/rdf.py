@@ -14,33 +14,61 @@ from graphkit.vocab import PREFIXES
 RDF_FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "rdfxml")
 
 _ABOUT = "CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { #IRIS# } ?s ?p ?o }"
+_CHUNK = 500
+
+
+def _kept_links(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> set[tuple[str, str, str]]:
+    """(subject, relation, object) of every edge in the view, with its inverse spelled out."""
+    links: set[tuple[str, str, str]] = set()
+    for u, v, data in graph.edges(data=True):
+        relation = data.get("relation_iri")
+        if not relation:
+            continue
+        links.add((u, relation, v))
+        info = kg.schema.relations.get(relation)
+        if info is not None and info.symmetric:
+            links.add((v, relation, u))
+        elif info is not None and info.inverse:
+            links.add((v, info.inverse, u))
+    return links
 
 
 def subgraph_triples(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> list[ox.Triple]:
-    """Every statement about the graph's entities, relationships and sources.
+    """Every statement about the view's entities, relationships and sources.
 
-    Direct triples between two kept entities are kept; those that reach an
-    entity outside the subgraph are dropped, so the export holds no dangling
-    relation.
+    A direct relation triple between two entities is kept only when the
+    view holds that relationship: one dropped by a filter (``--as-of``,
+    ``--relation``, ``--type``, ``--focus``) leaves no trace. Documents that
+    a kept statement cites (``gk:accordingTo``) come with their label and
+    description, but not with their own relations to entities outside the view.
+
+    >>> import graphkit
+    >>> from graphkit.projection import project
+    >>> with graphkit.open() as kg:
+    ...     view = project(kg, focus="AWS", relations=["metWith"])
+    ...     triples = subgraph_triples(kg, view)
+    >>> sorted({t.predicate.value.rsplit("#")[-1] for t in triples if "metWith" in str(t)})
+    ['metWith', 'predicate']
     """
     nodes = set(graph.nodes)
     subjects = set(nodes)
     for _, _, data in graph.edges(data=True):
         if data.get("statement"):
             subjects.add(data["statement"])
-        subjects.update(s["iri"] for s in data.get("sources", []))
+        subjects.update(s["iri"] for s in data.get("sources", []) if s.get("iri"))
         subjects.update(data.get("according_to", []))
+    links = _kept_links(kg, graph)
     relation_iris = set(kg.schema.relations)
     out: list[ox.Triple] = []
-    ordered = sorted(subjects)
-    for start in range(0, len(ordered), 500):
-        values = " ".join(str(ox.NamedNode(i)) for i in ordered[start : start + 500])
+    ordered = sorted(s for s in subjects if not s.startswith("_:"))
+    for start in range(0, len(ordered), _CHUNK):
+        values = " ".join(str(ox.NamedNode(i)) for i in ordered[start : start + _CHUNK])
         for triple in kg.query(_ABOUT.replace("#IRIS#", values)):
-            o = triple.object
+            s, p, o = triple.subject, triple.predicate, triple.object
             if (
-                triple.predicate.value in relation_iris
+                p.value in relation_iris
                 and isinstance(o, ox.NamedNode)
-                and o.value not in nodes
+                and (s.value, p.value, o.value) not in links
             ):
                 continue
             out.append(triple)
@@ -48,29 +76,33 @@ def subgraph_triples(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> list[ox.Trip
 
 
 def write_rdf(kg: KnowledgeGraph, out: BinaryIO, fmt: str, graph: nx.MultiDiGraph | None = None) -> None:
-    """Serialise the store (or the subgraph's statements) in an RDF format.
+    """Serialise the store (or the statements behind the view ``graph``) in an RDF format.
+
+    ``fmt`` is one of :data:`RDF_FORMATS`. The whole store keeps its named
+    graphs in ``nq`` and ``trig`` when the store is embedded; the formats
+    without graphs get the union of all graphs, as one document.
 
     >>> import graphkit, io
     >>> buf = io.BytesIO()
     >>> with graphkit.open() as kg:
     ...     write_rdf(kg, buf, "nt")
-    >>> b"gk:metWith" not in buf.getvalue() and len(buf.getvalue()) > 1000
+    >>> b"<https://w3id.org/graphkit/ontology#metWith>" in buf.getvalue()
     True
     """
     rdf_format = format_by_name(fmt)
+    prefixes = {"prefixes": PREFIXES} if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
     if graph is None:
-        if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
-            ox.serialize(kg.triples(), out, rdf_format, prefixes=PREFIXES)
-        else:
-            kg.backend.dump(out, rdf_format)
-        return
-    triples = subgraph_triples(kg, graph)
-    if rdf_format.supports_datasets:
-        quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
-        ox.serialize(
-            quads, out, rdf_format, **({"prefixes": PREFIXES} if rdf_format == ox.RdfFormat.TRIG else {})
-        )
-    elif rdf_format == ox.RdfFormat.TURTLE:
-        ox.serialize(triples, out, rdf_format, prefixes=PREFIXES)
+        if rdf_format.supports_datasets and isinstance(getattr(kg.backend, "store", None), ox.Store):
+            if rdf_format == ox.RdfFormat.TRIG:
+                kg.backend.store.dump(out, rdf_format, prefixes=PREFIXES)
+            else:
+                kg.backend.store.dump(out, rdf_format)
+            return
+        triples = kg.triples()
     else:
-        ox.serialize(triples, out, rdf_format)
+        triples = subgraph_triples(kg, graph)
+    if rdf_format.supports_datasets:
+        quads = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+        ox.serialize(quads, out, rdf_format, **prefixes)
+    else:
+        ox.serialize(triples, out, rdf_format, **prefixes)
