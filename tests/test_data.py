@@ -8,7 +8,7 @@ import rdflib
 
 import graphkit
 from graphkit.store import bundled_files
-from graphkit.vocab import GKD, data_dir
+from graphkit.vocab import GKD
 
 SOURCE_URL = (
     "https://rnz.co.nz/news/political/545922/"
