@@ -10,6 +10,7 @@ import pyoxigraph as ox
 
 from graphkit.cli.options import (
     UserError,
+    binary_stdout,
     echo_table,
     open_store,
     output_option,
@@ -99,7 +100,7 @@ def query(
             result = kg.query(text, allow_service=allow_service)
         except QueryError as exc:
             raise UserError(f"{name}: {exc}" if name != "query" else str(exc)) from None
-        out = click.get_binary_stream("stdout")
+        out = binary_stdout()
         if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
             if output_format == "table":
                 headers, rows = writers.table_rows(result, limit)

@@ -6,7 +6,7 @@ import io
 
 import click
 
-from graphkit.cli.options import UserError, projection_kwargs, projection_options, with_store
+from graphkit.cli.options import UserError, binary_stdout, projection_kwargs, projection_options, with_store
 from graphkit.export.files import atomic_file, atomic_folder, check_target
 from graphkit.export.network import (
     write_csv_folder,
@@ -66,7 +66,7 @@ def export(kg: KnowledgeGraph, fmt: str, output: str | None, **options) -> None:
     filtered = any(v for k, v in kwargs.items() if k != "depth")
     graph = project(kg, **kwargs) if (fmt not in RDF_FORMATS or filtered) else None
     if output is None:
-        stdout = click.get_binary_stream("stdout")
+        stdout = binary_stdout()
         if fmt in RDF_FORMATS:
             write_rdf(kg, stdout, fmt, graph)
         elif fmt in BINARY_FORMATS:

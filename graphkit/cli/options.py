@@ -101,6 +101,12 @@ def with_store(read_only: bool = True) -> Callable:
     return decorate
 
 
+def binary_stdout():
+    """Standard output as bytes (RDF and result writers stream bytes)."""
+    sys.stdout.flush()
+    return sys.stdout.buffer
+
+
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
 
