@@ -9,12 +9,11 @@ import sys
 from importlib.util import find_spec
 
 import pytest
-from click.testing import CliRunner
+from helpers import run, run_ok
 
 import graphkit
 from graphkit.analysis import centrality, communities, neighbors, paths
 from graphkit.analysis.paths import NoPathError
-from graphkit.cli import main
 from graphkit.errors import GraphkitError
 from graphkit.projection import project
 
@@ -53,16 +52,6 @@ def islands(tmp_path_factory) -> str:
     return str(path)
 
 
-def run(*args: str):
-    result = CliRunner().invoke(main, list(args))
-    assert "Traceback" not in result.output
-    return result
-
-
-def run_ok(*args: str):
-    result = run(*args)
-    assert result.exit_code == 0, result.output
-    return result
 
 
 def run_json(*args: str):

@@ -14,13 +14,12 @@ import networkx as nx
 import pyoxigraph as ox
 import pytest
 import rdflib
-from click.testing import CliRunner
+from helpers import run, run_ok
 from hypothesis import given
 from hypothesis import strategies as st
 from rdflib.compare import isomorphic
 
 import graphkit
-from graphkit.cli import main
 from graphkit.errors import GraphkitError
 from graphkit.export.files import atomic_file, atomic_folder
 from graphkit.export.network import cypher_string
@@ -73,16 +72,6 @@ ex:src a gk:NewsReport ; dcterms:title "It's \"quoted\" \\" ; dcterms:publisher 
 # -- helpers -------------------------------------------------------------------------
 
 
-def run(*args: str):
-    result = CliRunner().invoke(main, list(args))
-    assert "Traceback" not in result.output
-    return result
-
-
-def run_ok(*args: str):
-    result = run(*args)
-    assert result.exit_code == 0, result.output
-    return result
 
 
 def to_rdflib(data: bytes, fmt: str) -> rdflib.Graph:
