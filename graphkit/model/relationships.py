@@ -81,10 +81,15 @@ SELECT ?rel ?field ?value WHERE {
   VALUES ?field { gk:quote dcterms:description gk:grounds gk:accordingTo }
   ?rel a gk:Relationship ; ?field ?value .
 }"""
-_SOURCES = """
-SELECT ?rel ?src ?title ?publisher ?url ?issued WHERE {
+_SOURCE_LINKS = """
+SELECT ?rel ?src WHERE {
   #FOCUS#
-  ?rel a gk:Relationship ; prov:wasDerivedFrom ?src .
+  ?rel prov:wasDerivedFrom ?src .
+}"""
+# Sources are few and cited many times: their metadata is read once each.
+_SOURCE_META = """
+SELECT ?src ?title ?publisher ?url ?issued WHERE {
+  VALUES ?src { #SOURCES# }
   OPTIONAL { ?src dcterms:title ?title }
   OPTIONAL { ?src dcterms:publisher ?publisher }
   OPTIONAL { ?src schema:url ?url }
@@ -145,6 +150,22 @@ def _focused(query: str, iris: list[str] | None) -> str:
     )
 
 
+def _source_refs(kg: KnowledgeGraph, iris: set[str]) -> dict[str, SourceRef]:
+    """One SourceRef per source (shared by every statement that cites it)."""
+    refs = {iri: SourceRef(iri) for iri in iris}
+    ordered = sorted(i for i in iris if not i.startswith("_:"))  # blank nodes cannot be named
+    for start in range(0, len(ordered), 500):
+        values = " ".join(str(ox.NamedNode(i)) for i in ordered[start : start + 500])
+        for src, title, publisher, url, issued in rows(kg, _SOURCE_META.replace("#SOURCES#", values)):
+            ref = refs[src]
+            # Several values: keep the smallest, whatever the row order.
+            ref.title = min(filter(None, (ref.title, title)), default=None)
+            ref.publisher = min(filter(None, (ref.publisher, publisher)), default=None)
+            ref.url = min(filter(None, (ref.url, url)), default=None)
+            ref.date = min(filter(None, (ref.date, issued)), default=None)
+    return refs
+
+
 def relationships(kg: KnowledgeGraph, focus: str | Iterable[str] | None = None) -> list[Relationship]:
     """Every relationship, or those touching ``focus`` (an entity IRI or several).
 
@@ -183,10 +204,13 @@ def relationships(kg: KnowledgeGraph, focus: str | Iterable[str] | None = None) 
         rel.according_to = sorted(fields.pop("according_to", ()))
         for name, values in fields.items():
             setattr(rel, name, "; ".join(sorted(values)))
-    for iri, src, title, publisher, url, issued in rows(kg, _focused(_SOURCES, iris)):
-        rel = found.get(iri)
-        if rel is not None and all(s.iri != src for s in rel.sources):
-            rel.sources.append(SourceRef(src, title, publisher, url, issued))
+    cited: dict[str, set[str]] = {}
+    for iri, src in rows(kg, _focused(_SOURCE_LINKS, iris)):
+        if iri in found and src:
+            cited.setdefault(iri, set()).add(src)
+    sources = _source_refs(kg, {src for srcs in cited.values() for src in srcs})
+    for iri, srcs in cited.items():
+        found[iri].sources = [sources[src] for src in srcs]
     out = list(found.values())
     plain = _focused(_PLAIN, iris).replace("#PAIRS#", relation_pairs(kg))
     for s, p, o in rows(kg, plain):
