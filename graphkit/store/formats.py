@@ -167,7 +167,7 @@ def check_file(path: Path, fmt: ox.RdfFormat) -> int:
             for quad in ox.parse(fh, fmt):
                 count += 1
                 if isinstance(quad.object, ox.Literal) and ill_typed(quad.object):
-                    raise ill_typed_error(quad.object, [path])
+                    raise ill_typed_error(quad.object, path)
     except (SyntaxError, ValueError, OSError, UnicodeDecodeError) as exc:
         raise parse_error(exc, path) from None
     if count == 0:

@@ -62,30 +62,36 @@ def ill_typed_query(limit: int = 5) -> str:
     )
 
 
-def find_line(path: Path, text: str) -> int | None:
-    """The first line of ``path`` that contains ``text`` (to point at a bad value)."""
+def find_line(path: Path, value: str) -> int | None:
+    """The first line of ``path`` where ``value`` appears as a literal (quoted, or as XML text)."""
+    forms = (f'"{value}"', f"'{value}'", f">{value}<")
     try:
         with path.open("r", encoding="utf-8", errors="replace") as fh:
             for number, line in enumerate(fh, 1):
-                if text in line:
+                if any(form in line for form in forms):
                     return number
     except OSError:
         return None
     return None
 
 
-def ill_typed_error(literal: ox.Literal, files: list[Path]) -> ParseError:
-    """A ParseError that names the value, its datatype and, when found, file:line."""
+def ill_typed_error(literal: ox.Literal, path: Path) -> ParseError:
+    """A ParseError that names the value, its datatype and, when found, its line."""
     datatype = literal.datatype.value.rsplit("#", 1)[-1]
-    message = f"{literal.value!r} is not a valid xsd:{datatype}"
-    for path in files:
-        line = find_line(path, literal.value)
-        if line is not None:
-            return ParseError(message, f"{path}:{line}")
-    return ParseError(message, str(files[0]) if len(files) == 1 else None)
+    line = find_line(path, literal.value)
+    location = f"{path}:{line}" if line is not None else str(path)
+    return ParseError(f"{literal.value!r} is not a valid xsd:{datatype}", location)
 
 
-def check_store(store: ox.Store, files: list[Path]) -> None:
-    """Raise ParseError if the store holds an ill-typed literal."""
+def check_store(store: ox.Store, files: list[tuple[Path, ox.RdfFormat]]) -> None:
+    """Raise ParseError if the store holds an ill-typed literal, naming the file it came from.
+
+    The engine finds it in one scan; only then are the files re-read, one by
+    one, to say which of them holds it.
+    """
+    from graphkit.store.formats import check_file
+
     for row in store.query(ill_typed_query(1), use_default_graph_as_union=True):
-        raise ill_typed_error(row["o"], files)
+        for path, fmt in files:
+            check_file(path, fmt)
+        raise ParseError(f"{row['o'].value!r} is not valid for its datatype {row['o'].datatype.value}")

@@ -80,7 +80,7 @@ class LocalBackend:
                 raise StoreError(f"cannot read {path}: {exc}") from None
             if len(store) == before:
                 check_file(path, fmt)  # raises on an empty file
-        check_store(store, [p for p, _ in files])
+        check_store(store, list(files))
         return cls(store, kind="memory", description=description, read_only=read_only)
 
     @classmethod
@@ -111,6 +111,8 @@ class LocalBackend:
         try:
             store = ox.Store(str(staging))
             for file, fmt in files:
+                if file.stat().st_size == 0:
+                    raise ParseError("the file is empty", str(file))
                 try:
                     with open_for_parse(file, f"loading {file.name}") as fh:
                         store.bulk_load(fh, fmt)
@@ -119,7 +121,7 @@ class LocalBackend:
             count = len(store)
             if count == 0:
                 raise ParseError("the files contain no RDF statements", str(files[0][0]))
-            check_store(store, [f for f, _ in files])
+            check_store(store, list(files))
             store.flush()
             del store
             if path.exists():
