@@ -9,7 +9,9 @@ loop walks the triples, and the edges go into networkx with one
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import gc
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import networkx as nx
@@ -18,16 +20,17 @@ import pyoxigraph as ox
 from graphkit.dates import covers, parse_period
 from graphkit.errors import GraphkitError
 from graphkit.model.graph import KnowledgeGraph
-from graphkit.model.relationships import Relationship, relationships
+from graphkit.model.relationships import Relationship, relationships, rows
 from graphkit.model.resolve import resolve
 from graphkit.model.schema import RELATIONSHIP, SOURCE, local_name
 from graphkit.vocab import PROV, RDF, RDFS, SKOS, shorten
 
 _NODES = """
 SELECT ?e ?type WHERE { #ENTITIES# VALUES ?type { #TYPES# } ?e a ?type . FILTER(isIRI(?e)) }"""
+# One row per (type, literal): an entity with two types repeats; Python de-duplicates.
 _LITERALS = """
 SELECT ?e ?p ?o (LANG(?o) AS ?lang) WHERE {
-  { SELECT DISTINCT ?e WHERE { #ENTITIES# VALUES ?type { #TYPES# } ?e a ?type . FILTER(isIRI(?e)) } }
+  #ENTITIES# VALUES ?type { #TYPES# } ?e a ?type . FILTER(isIRI(?e))
   ?e ?p ?o . FILTER(isLiteral(?o))
 }"""
 
@@ -61,21 +64,23 @@ def _entity_nodes(kg: KnowledgeGraph, iris: Iterable[str] | None = None) -> dict
             return {}
         only = "VALUES ?e { " + " ".join(str(ox.NamedNode(i)) for i in wanted) + " }"
     nodes: dict[str, dict[str, Any]] = {}
-    for row in kg.select(_NODES.replace("#TYPES#", types).replace("#ENTITIES#", only)):
-        nodes.setdefault(row["e"], {"types": set()})["types"].add(row["type"])
+    for iri, kind in rows(kg, _NODES.replace("#TYPES#", types).replace("#ENTITIES#", only)):
+        nodes.setdefault(iri, {"types": set()})["types"].add(kind)
     labels: dict[str, list[tuple[int, str]]] = {}
-    props: dict[str, dict[str, list[Any]]] = {}
+    props: dict[str, dict[str, set[Any]]] = {}
     for row in kg.select(_LITERALS.replace("#TYPES#", types).replace("#ENTITIES#", only)):
         iri, p, o = row["e"], row["p"], row["o"]
         if iri not in nodes:
             continue
         if p == RDFS + "label":
-            labels.setdefault(iri, []).append((_lang_rank(row.get("lang")), str(o)))
+            labels.setdefault(iri, []).append(
+                (_lang_rank(row.get("lang")), str(o))
+            )  # duplicates are harmless
             continue
         key = "aliases" if p == SKOS + "altLabel" else local_name(p)
         if key in RESERVED_NODE_KEYS and key != "aliases":
             key = shorten(p).replace(":", "_")
-        props.setdefault(iri, {}).setdefault(key, []).append(o)
+        props.setdefault(iri, {}).setdefault(key, set()).add(o)
     for iri, attrs in nodes.items():
         best = kg.schema.most_specific(sorted(attrs["types"]))
         entity_props = props.get(iri, {})
@@ -83,7 +88,7 @@ def _entity_nodes(kg: KnowledgeGraph, iris: Iterable[str] | None = None) -> dict
         attrs["type"] = kg.schema.class_label(best)
         attrs["type_iri"] = best
         attrs["types"] = sorted({kg.schema.class_label(t) for t in attrs["types"]})
-        attrs["aliases"] = sorted({str(a) for a in entity_props.pop("aliases", [])})
+        attrs["aliases"] = sorted({str(a) for a in entity_props.pop("aliases", ())})
         for key, values in sorted(entity_props.items()):
             distinct = sorted(set(values), key=_value_order)
             attrs[key] = distinct[0] if len(distinct) == 1 else distinct
@@ -193,22 +198,34 @@ def project(
             return False
         return not as_of or covers(as_of, date_=rel.date, start=rel.start, end=rel.end)
 
-    if focus_iri is None:
-        nodes = {iri: a for iri, a in _entity_nodes(kg).items() if node_ok(iri, a)}
-        rels = [r for r in relationships(kg) if edge_ok(r)]
-    else:
-        nodes, rels = _ego(kg, focus_iri, depth, node_ok, edge_ok)
-    graph = nx.MultiDiGraph()
-    graph.add_nodes_from((iri, nodes[iri]) for iri in sorted(nodes))
-    graph.add_edges_from(
-        (r.subject, r.object, r.iri or f"{r.subject} {r.predicate} {r.object}", edge_attributes(kg, r))
-        for r in rels
-        if r.subject in nodes and r.object in nodes
-    )
+    with _gc_paused():  # millions of small objects: the collector would rescan them in vain
+        if focus_iri is None:
+            nodes = {iri: a for iri, a in _entity_nodes(kg).items() if node_ok(iri, a)}
+            rels = [r for r in relationships(kg) if edge_ok(r)]
+        else:
+            nodes, rels = _ego(kg, focus_iri, depth, node_ok, edge_ok)
+        graph = nx.MultiDiGraph()
+        graph.add_nodes_from((iri, nodes[iri]) for iri in sorted(nodes))
+        graph.add_edges_from(
+            (r.subject, r.object, r.iri or f"{r.subject} {r.predicate} {r.object}", edge_attributes(kg, r))
+            for r in rels
+            if r.subject in nodes and r.object in nodes
+        )
     if reify:
         graph = _reified(kg, graph)
     graph.graph.update({"store": kg.backend.description, "as_of": as_of, "focus": focus_iri})
     return graph.to_undirected() if undirected else graph
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _ego(kg: KnowledgeGraph, focus: str, depth: int, node_ok, edge_ok) -> tuple[dict, list[Relationship]]:

@@ -95,7 +95,7 @@ class KnowledgeGraph:
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("select() needs a SELECT query")
         names = [v.value for v in result.variables]
-        return [{n: to_python(row[n]) for n in names} for row in result]
+        return [dict(zip(names, map(to_python, row), strict=True)) for row in result]
 
     def ask(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> bool:
         """Run an ASK query."""
@@ -155,32 +155,36 @@ class KnowledgeGraph:
         return graph
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_CONVERTERS = {
+    **dict.fromkeys((_XSD + t for t in ("integer", "int", "long", "nonNegativeInteger")), int),
+    **dict.fromkeys((_XSD + t for t in ("decimal", "double", "float")), float),
+    _XSD + "boolean": lambda text: {"true": True, "1": True, "false": False, "0": False}[text],
+}
+
+
 def to_python(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Any:
     """A pyoxigraph term as a plain Python value (numbers for numeric literals).
 
     >>> to_python(ox.Literal("2.7", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")))
     2.7
     """
+    kind = type(term)
+    if kind is ox.NamedNode:
+        return term.value
     if term is None:
         return None
-    if isinstance(term, ox.Literal):
-        dt = term.datatype.value
-        if dt.endswith(("#integer", "#int", "#long", "#nonNegativeInteger")):
-            try:
-                return int(term.value)
-            except ValueError:
-                return term.value
-        if dt.endswith(("#decimal", "#double", "#float")):
-            try:
-                return float(term.value)
-            except ValueError:
-                return term.value
-        if dt.endswith("#boolean"):
-            return term.value == "true"
-        return term.value
-    if isinstance(term, ox.BlankNode):
+    if kind is ox.Literal:
+        convert = _CONVERTERS.get(term.datatype.value)
+        if convert is None:
+            return term.value
+        try:
+            return convert(term.value)
+        except (ValueError, KeyError):
+            return term.value
+    if kind is ox.BlankNode:
         return "_:" + term.value
-    return term.value
+    return str(term)
 
 
 def open_graph(

@@ -95,13 +95,11 @@ SELECT ?src ?title ?publisher ?url ?issued WHERE {
   OPTIONAL { ?src schema:url ?url }
   OPTIONAL { ?src dcterms:issued ?issued }
 }"""
-_PLAIN = """
-SELECT DISTINCT ?s ?p ?o WHERE {
-  VALUES (?p ?inv) { #PAIRS# }
+_DIRECT = """
+SELECT ?s ?p ?o WHERE {
+  VALUES ?p { #PREDICATES# }
   #TRIPLE#
   FILTER(isIRI(?o) || isBlank(?o))
-  MINUS { ?r rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }
-  MINUS { ?r2 rdf:subject ?o ; rdf:predicate ?inv ; rdf:object ?s }
 }"""
 _FOCUS = (
     "{ SELECT DISTINCT ?rel WHERE { { VALUES ?f { #IRIS# } ?rel rdf:subject ?f } "
@@ -117,13 +115,16 @@ _TEXT_FIELDS = {
 _NO_INVERSE = f"<{GK}noInverse>"
 
 
+def inverses(kg: KnowledgeGraph) -> dict[str, str | None]:
+    """Each relation type's inverse from the ontology (itself when symmetric)."""
+    return {
+        iri: (iri if info.symmetric else info.inverse) for iri, info in sorted(kg.schema.relations.items())
+    }
+
+
 def relation_pairs(kg: KnowledgeGraph) -> str:
     """VALUES rows (relation, inverse) built from the ontology's constant IRIs."""
-    rows = []
-    for iri, info in sorted(kg.schema.relations.items()):
-        inverse = iri if info.symmetric else info.inverse
-        rows.append(f"(<{iri}> {f'<{inverse}>' if inverse else _NO_INVERSE})")
-    return " ".join(rows)
+    return " ".join(f"(<{p}> {f'<{q}>' if q else _NO_INVERSE})" for p, q in inverses(kg).items())
 
 
 def _lexical(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str | None:
@@ -212,9 +213,15 @@ def relationships(kg: KnowledgeGraph, focus: str | Iterable[str] | None = None) 
     for iri, srcs in cited.items():
         found[iri].sources = [sources[src] for src in srcs]
     out = list(found.values())
-    plain = _focused(_PLAIN, iris).replace("#PAIRS#", relation_pairs(kg))
-    for s, p, o in rows(kg, plain):
-        out.append(Relationship(None, s, p, o))
+    # Plain relation triples that no statement qualifies, in either direction.
+    qualified = {(r.subject, r.predicate, r.object) for r in out}
+    inverse = inverses(kg)
+    direct = _focused(_DIRECT, iris).replace("#PREDICATES#", " ".join(f"<{p}>" for p in inverse))
+    plain = set()
+    for s, p, o in rows(kg, direct):
+        if (s, p, o) not in qualified and (o, inverse[p], s) not in qualified:
+            plain.add((s, p, o))
+    out.extend(Relationship(None, s, p, o) for s, p, o in plain)
     for rel in out:
         rel.sources.sort(key=lambda s: (s.date or "", s.title or "", s.iri))
     out.sort(key=lambda r: (r.predicate, r.subject, r.object, r.iri or ""))

@@ -152,7 +152,7 @@ def open_for_parse(path: Path, label: str | None = None) -> BinaryIO:
     return io.BufferedReader(ProgressReader(raw, size, report), buffer_size=1 << 20)
 
 
-def check_file(path: Path, fmt: ox.RdfFormat) -> int:
+def check_file(path: Path, fmt: ox.RdfFormat, *, progress: bool = True) -> int:
     """Parse ``path`` fully without storing it; return its quad count.
 
     Raises ParseError with ``file:line:column`` on the first syntax error,
@@ -163,7 +163,7 @@ def check_file(path: Path, fmt: ox.RdfFormat) -> int:
 
     count = 0
     try:
-        with open_for_parse(path, f"checking {path.name}") as fh:
+        with open_for_parse(path, f"checking {path.name}") if progress else path.open("rb") as fh:
             for quad in ox.parse(fh, fmt):
                 count += 1
                 if isinstance(quad.object, ox.Literal) and ill_typed(quad.object):

@@ -1,7 +1,7 @@
 """Ill-typed literals: ``"abc"^^xsd:integer`` parses as RDF but is not a number.
 
-The lexical rules live in one table, used both by the SPARQL check that runs
-inside the engine after a bulk load and by the Python check on streamed quads.
+The lexical rules live in one table; the check runs on the streamed quads of
+every file loaded, alongside the engine's own loader.
 """
 
 from __future__ import annotations
@@ -50,18 +50,6 @@ def ill_typed(literal: ox.Literal) -> bool:
     return pattern is not None and pattern.match(literal.value) is None
 
 
-def ill_typed_query(limit: int = 5) -> str:
-    """A SELECT that finds ill-typed literals, run by the engine itself."""
-    branches = " || ".join(
-        f'(?dt = <{XSD}{name}> && !REGEX(STR(?o), "{pattern.replace(chr(92), chr(92) * 2)}"))'
-        for name, pattern in LEXICAL.items()
-    )
-    return (
-        "SELECT ?s ?p ?o WHERE { ?s ?p ?o . FILTER(isLiteral(?o)) "
-        f"BIND(DATATYPE(?o) AS ?dt) FILTER({branches}) }} LIMIT {limit}"
-    )
-
-
 def find_line(path: Path, value: str) -> int | None:
     """The first line of ``path`` where ``value`` appears as a literal (quoted, or as XML text)."""
     forms = (f'"{value}"', f"'{value}'", f">{value}<")
@@ -81,17 +69,3 @@ def ill_typed_error(literal: ox.Literal, path: Path) -> ParseError:
     line = find_line(path, literal.value)
     location = f"{path}:{line}" if line is not None else str(path)
     return ParseError(f"{literal.value!r} is not a valid xsd:{datatype}", location)
-
-
-def check_store(store: ox.Store, files: list[tuple[Path, ox.RdfFormat]]) -> None:
-    """Raise ParseError if the store holds an ill-typed literal, naming the file it came from.
-
-    The engine finds it in one scan; only then are the files re-read, one by
-    one, to say which of them holds it.
-    """
-    from graphkit.store.formats import check_file
-
-    for row in store.query(ill_typed_query(1), use_default_graph_as_union=True):
-        for path, fmt in files:
-            check_file(path, fmt)
-        raise ParseError(f"{row['o'].value!r} is not valid for its datatype {row['o'].datatype.value}")
