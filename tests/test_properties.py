@@ -64,3 +64,36 @@ def test_round_trip_every_rdf_format(labels, values):
                     for q in ox.parse(buffer.getvalue(), format_by_name(fmt))
                 }
                 assert back == set(triples), fmt
+
+
+cell = st.text(max_size=30)  # any text: quotes, commas, semicolons, newlines, control characters
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    entity=st.lists(cell, min_size=7, max_size=7),
+    relationship=st.lists(cell, min_size=13, max_size=13),
+    source=st.lists(cell, min_size=8, max_size=8),
+)
+def test_random_csv_cells_never_crash_the_importer(entity, relationship, source):
+    import csv
+
+    from graphkit.errors import GraphkitError
+
+    headers = {
+        "entities.csv": "id,label,type,aliases,country,wikidata,description",
+        "relationships.csv": "subject,relation,object,date,start,end,approximate,description,quote,source,according_to,grounds,id",
+        "sources.csv": "id,title,publisher,url,published,approximate,type,excerpt",
+    }
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for (name, header), row in zip(headers.items(), (entity, relationship, source), strict=True):
+            with (folder / name).open("w", newline="", encoding="utf-8", errors="surrogatepass") as fh:
+                writer = csv.writer(fh)
+                writer.writerow(header.split(","))
+                writer.writerow(row)
+        with graphkit.open() as kg:
+            try:
+                graphkit.import_csv(kg, [folder], dry_run=True)
+            except GraphkitError as exc:  # a clear, located complaint is fine; anything else is a crash
+                assert str(exc)
