@@ -23,7 +23,9 @@ import graphkit
 from graphkit.errors import GraphkitError
 from graphkit.export.files import atomic_file, atomic_folder
 from graphkit.export.network import cypher_string
+from graphkit.export.rdf import RDF_FORMATS
 from graphkit.projection import project
+from graphkit.store.formats import FORMATS
 
 GKD = "https://w3id.org/graphkit/id/"
 GK = "https://w3id.org/graphkit/ontology#"
@@ -41,14 +43,7 @@ RDFLIB_FORMATS = {
     "jsonld": "json-ld",
     "rdfxml": "xml",
 }
-OX_FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nq": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
+OX_FORMATS = {name: FORMATS[name] for name in RDF_FORMATS}
 HOSTILE = "Evil \"Corp\" 'x' \\ back\nslash '}) DETACH DELETE n //"
 HOSTILE_TTL = r"""
 @prefix gk: <https://w3id.org/graphkit/ontology#> .

@@ -62,9 +62,9 @@ class Relationship:
 
 
 # Four SELECTs with no OPTIONAL fan-out: the statements with their dates, their
-# text fields (one row per value), their sources, and the plain relation
-# triples that no statement qualifies. MINUS is a hash anti-join in Oxigraph;
-# FILTER NOT EXISTS there is evaluated row by row and turns quadratic.
+# text fields (one row per value), their sources, and the direct relation
+# triples; the plain ones (no statement qualifies them) are found in Python,
+# which is linear, where FILTER NOT EXISTS in the engine turned quadratic.
 # #FOCUS# narrows each query to statements that touch a set of entities.
 _STATEMENTS = """
 SELECT ?rel ?s ?p ?o ?date ?start ?end ?approx WHERE {
