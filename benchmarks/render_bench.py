@@ -62,12 +62,30 @@ import networkx as nx
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
 ]
 RESULTS = Path(__file__).resolve().parent / "results" / "render.json"
-TYPES = ["Company", "GovernmentAgency", "Minister", "Country", "Document", "Initiative", "Summit", "TechnologySystem"]
-RELATIONS = [("met with", "metWith"), ("partner of", "partnerOf"), ("supports", "supports"), ("based in", "basedIn")]
+TYPES = [
+    "Company",
+    "GovernmentAgency",
+    "Minister",
+    "Country",
+    "Document",
+    "Initiative",
+    "Summit",
+    "TechnologySystem",
+]
+RELATIONS = [
+    ("met with", "metWith"),
+    ("partner of", "partnerOf"),
+    ("supports", "supports"),
+    ("based in", "basedIn"),
+]
 GKD = "https://w3id.org/graphkit/id/"
 
 #: records vis-network's first events; runs before any page script (CDP ignores the page's CSP)
@@ -114,9 +132,20 @@ def synthetic_graph(nodes: int, seed: int = 1) -> nx.MultiDiGraph:
     for j, (u, v) in enumerate(nx.barabasi_albert_graph(nodes, 2, seed=seed).edges()):
         relation, name = RELATIONS[rng.randrange(len(RELATIONS))]
         graph.add_edge(
-            f"{GKD}bench/{u}", f"{GKD}bench/{v}", key=f"{GKD}rel/bench/{j}",
-            relation=relation, relation_name=name, date=str(2020 + j % 5),
-            sources=[{"title": f"Report {j}", "publisher": "Example News", "url": f"https://example.org/{j}", "date": "2024"}],
+            f"{GKD}bench/{u}",
+            f"{GKD}bench/{v}",
+            key=f"{GKD}rel/bench/{j}",
+            relation=relation,
+            relation_name=name,
+            date=str(2020 + j % 5),
+            sources=[
+                {
+                    "title": f"Report {j}",
+                    "publisher": "Example News",
+                    "url": f"https://example.org/{j}",
+                    "date": "2024",
+                }
+            ],
         )
     return graph
 
@@ -168,7 +197,9 @@ def _route(vis_folder: Path):
         if "cdnjs.cloudflare.com" in url and name in files:
             local = vis_folder / ("vis-network.css" if name.endswith(".css") else name)
             route.fulfill(
-                status=200, body=local.read_bytes(), content_type=files[name],
+                status=200,
+                body=local.read_bytes(),
+                content_type=files[name],
                 headers={"Access-Control-Allow-Origin": "*"},
             )
             return
@@ -188,7 +219,9 @@ def measure(browser, path: Path, timeout: float, vis_folder: Path) -> dict:
         start = time.perf_counter()
         page.goto(path.as_uri(), timeout=timeout * 1000)
         try:
-            page.wait_for_function(DRAWN, timeout=max(1.0, timeout - (time.perf_counter() - start)) * 1000, polling=50)
+            page.wait_for_function(
+                DRAWN, timeout=max(1.0, timeout - (time.perf_counter() - start)) * 1000, polling=50
+            )
         except Exception:
             return {"responsive_ms": None, "timeout": True, "errors": errors}
         page.evaluate("() => 1")
@@ -197,7 +230,9 @@ def measure(browser, path: Path, timeout: float, vis_folder: Path) -> dict:
         return {
             "responsive_ms": round(responsive),
             "first_draw_ms": round(events["afterDrawing"]),
-            "stabilization_done_ms": round(events["stabilizationIterationsDone"]) if "stabilizationIterationsDone" in events else None,
+            "stabilization_done_ms": round(events["stabilizationIterationsDone"])
+            if "stabilizationIterationsDone" in events
+            else None,
             **{f"{k}_redraw_ms": round(v, 1) for k, v in page.evaluate(REDRAW).items()},
             "nodes_drawn": page.evaluate("() => window.__bench.network.body.data.nodes.length"),
             "timeout": False,
@@ -245,17 +280,25 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  {size} nodes, {kind}: {runs[kind][-1]['responsive_ms']} ms", file=sys.stderr)
             row = {"nodes": graph.number_of_nodes(), "edges": graph.number_of_edges()}
             for kind in ("graphkit", "pyvis"):
-                row[kind] = {"build_s": round(pages[kind][1], 2), "best": best(runs[kind]), "runs": runs[kind],
-                             "page_bytes": pages[kind][0].stat().st_size}
+                row[kind] = {
+                    "build_s": round(pages[kind][1], 2),
+                    "best": best(runs[kind]),
+                    "runs": runs[kind],
+                    "page_bytes": pages[kind][0].stat().st_size,
+                }
             g, pv = row["graphkit"]["best"], row["pyvis"]["best"]
             row["ratio"] = round(pv["responsive_ms"] / g["responsive_ms"], 1) if g and pv else None
             results.append(row)
         browser.close()
 
     print()
-    print("responsive: ms until first drawing + round-trip; redraw: ms full / while panning; build: s in Python")
-    print(f"{'nodes':>6} {'edges':>6} | {'graphkit ms':>11} {'redraw':>13} {'build s':>7} | "
-          f"{'pyvis ms':>9} {'redraw':>13} {'build s':>7} | {'pyvis/graphkit':>14}")
+    print(
+        "responsive: ms until first drawing + round-trip; redraw: ms full / while panning; build: s in Python"
+    )
+    print(
+        f"{'nodes':>6} {'edges':>6} | {'graphkit ms':>11} {'redraw':>13} {'build s':>7} | "
+        f"{'pyvis ms':>9} {'redraw':>13} {'build s':>7} | {'pyvis/graphkit':>14}"
+    )
     for row in results:
         g, pv = row["graphkit"]["best"], row["pyvis"]["best"]
         limit = f">{args.timeout * 1000:.0f}"
@@ -274,7 +317,9 @@ def main(argv: list[str] | None = None) -> int:
                 "runs": args.runs,
                 "timeout_s": args.timeout,
                 "machine": {
-                    "python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
+                    "python": platform.python_version(),
+                    "platform": platform.platform(),
+                    "cpus": os.cpu_count(),
                     "load_average_before": [round(x, 2) for x in load_before],
                     "load_average_after": [round(x, 2) for x in os.getloadavg()],
                 },
