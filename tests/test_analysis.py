@@ -296,3 +296,9 @@ def test_communities_on_the_remote_store_match(remote_store):
     assert run_json("path", "Collins", "Google", "--store", remote_store) == run_json(
         "path", "Collins", "Google"
     )
+
+
+def test_communities_refuse_a_resolution_of_zero_or_less():
+    for value in ("0", "-1"):
+        result = run("communities", "--resolution", value)
+        assert result.exit_code == 1 and "--resolution must be greater than 0" in result.output

@@ -235,3 +235,10 @@ def test_rdflib_view_of_embedded_store(persistent_store):
 def test_missing_file_to_load(persistent_store, tmp_path):
     with graphkit.open(persistent_store) as graph, pytest.raises(StoreError, match="no such file"):
         graph.load([Path(tmp_path / "nope.ttl")])
+
+
+def test_malformed_endpoint_url_is_a_clear_error():
+    with pytest.raises(StoreError, match="malformed endpoint URL"):
+        graphkit.open("http://[::1")
+    with pytest.raises(StoreError, match="malformed endpoint URL"):
+        graphkit.open("http://localhost:notaport/sparql")

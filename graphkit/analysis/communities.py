@@ -5,6 +5,7 @@ from __future__ import annotations
 import networkx as nx
 
 from graphkit.analysis.centrality import _simple_undirected
+from graphkit.errors import GraphkitError
 
 SEED = 42
 
@@ -24,6 +25,8 @@ def communities(graph: nx.Graph, *, seed: int = SEED, resolution: float = 1.0) -
     if len(graph) == 0:
         return []
     # Sorted nodes and edges: the seeded result must not depend on the store's row order.
+    if not resolution > 0:
+        raise GraphkitError(f"--resolution must be greater than 0, not {resolution}")
     found = nx.community.louvain_communities(_simple_undirected(graph), seed=seed, resolution=resolution)
     groups = []
     for members in found:

@@ -67,7 +67,11 @@ class Endpoints:
                 raise StoreError("a sparql: store spec needs query=URL")
             return cls(parts["query"], parts.get("update"), parts.get("store"))
         url = spec.rstrip("/")
-        parsed = urllib.parse.urlsplit(url)
+        try:
+            parsed = urllib.parse.urlsplit(url)
+            parsed.port  # noqa: B018 - raises on a malformed port
+        except ValueError as exc:
+            raise StoreError(f"malformed endpoint URL {spec!r}: {exc}") from None
         path = parsed.path
         base = url[: len(url) - len(path)] if path else url
         if path in ("",):  # Oxigraph server root
