@@ -242,3 +242,21 @@ def test_malformed_endpoint_url_is_a_clear_error():
         graphkit.open("http://[::1")
     with pytest.raises(StoreError, match="malformed endpoint URL"):
         graphkit.open("http://localhost:notaport/sparql")
+
+
+def test_remote_load_of_named_graphs_keeps_the_graphs(oxigraph_server, tmp_path):
+    oxigraph_server.clear()
+    data = tmp_path / "two.trig"
+    data.write_text(
+        '<http://example.org/g1> { <http://example.org/a> <http://example.org/p> "one" . }\n'
+        '<http://example.org/g2> { <http://example.org/b> <http://example.org/p> "two" . }\n'
+        '<http://example.org/c> <http://example.org/p> "default" .\n'
+    )
+    with graphkit.open(oxigraph_server.url) as graph:
+        assert graph.load([data]) == 3
+        rows = graph.select("SELECT ?g ?v WHERE { GRAPH ?g { ?s <http://example.org/p> ?v } } ORDER BY ?v")
+        assert rows == [
+            {"g": "http://example.org/g1", "v": "one"},
+            {"g": "http://example.org/g2", "v": "two"},
+        ]
+        assert graph.ask('ASK { <http://example.org/c> <http://example.org/p> "default" }')

@@ -193,7 +193,10 @@ class RemoteBackend:
         for path, fmt in files:
             staging.extend(skolemise(iter_quads(path, fmt), f"{GENID}{salt}-"))
         graphs: list[ox.NamedNode | ox.DefaultGraph] = [ox.DefaultGraph(), *staging.named_graphs()]
-        if self.endpoints.store:
+        if self.endpoints.store and len(graphs) > 1 and self.endpoints.store.endswith("/store"):
+            # Oxigraph's store endpoint takes a whole dataset in one transaction.
+            self._send(self.endpoints.store, staging.dump(format=ox.RdfFormat.N_QUADS), "application/n-quads")
+        elif self.endpoints.store:
             for graph in graphs:
                 body = staging.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
                 if not body:
