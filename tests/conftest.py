@@ -26,6 +26,14 @@ def _no_store_env(monkeypatch):
 
 
 @pytest.fixture
+def cli():
+    """The graphkit command group, for CliRunner."""
+    from graphkit.cli import main
+
+    return main
+
+
+@pytest.fixture
 def kg():
     with graphkit.open() as graph:
         yield graph
