@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import json
 
-import click
 import pyoxigraph as ox
 import pytest
-from click.testing import CliRunner
+from csv_helpers import run
 
 import graphkit
-from graphkit.cli import main
-from graphkit.cli.importing import import_
-from graphkit.cli.merge import merge
 from graphkit.model import merge as merge_module
 from graphkit.vocab import GK, GKD, OWL, RDF, SKOS
 
@@ -37,15 +33,6 @@ gkd:acme-2 gk:metWith gkd:acme .
 [] a gk:Relationship ; rdf:subject gkd:acme-2 ; rdf:predicate gk:metWith ; rdf:object gkd:acme ;
   prov:wasDerivedFrom gkd:src .
 """
-
-
-@pytest.fixture
-def cli():
-    return click.Group("graphkit", commands={**main.commands, "import": import_, "merge": merge})
-
-
-def run(cli, *args):
-    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
 
 
 def triples(spec) -> set[str]:
