@@ -60,24 +60,29 @@ def _groups(simple: nx.Graph, seed: int) -> list[list]:
     return groups
 
 
-def _bfs_order(simple: nx.Graph, members: list) -> list:
-    """Members in breadth-first order from the best-connected one, restarting per component."""
-    inside = set(members)
-    ranked = sorted(members, key=lambda n: (-simple.degree(n), _key(n)))
+def _breadth_first(starts, following) -> list:
+    """Visit breadth-first from each start in turn; ``following(x)`` lists x's next items in order."""
     seen: set = set()
     order: list = []
-    for start in ranked:
+    for start in starts:
         if start in seen:
             continue
         seen.add(start)
         queue = deque([start])
         while queue:
-            node = queue.popleft()
-            order.append(node)
-            nbrs = sorted((m for m in simple[node] if m in inside and m not in seen), key=_key)
-            seen.update(nbrs)
-            queue.extend(nbrs)
+            item = queue.popleft()
+            order.append(item)
+            nxt = [y for y in following(item) if y not in seen]
+            seen.update(nxt)
+            queue.extend(nxt)
     return order
+
+
+def _bfs_order(simple: nx.Graph, members: list) -> list:
+    """Members in breadth-first order from the best-connected one, restarting per component."""
+    inside = set(members)
+    ranked = sorted(members, key=lambda n: (-simple.degree(n), _key(n)))
+    return _breadth_first(ranked, lambda node: sorted((m for m in simple[node] if m in inside), key=_key))
 
 
 def _sunflower(count: int, spacing: float) -> list[tuple[float, float]]:
@@ -101,20 +106,8 @@ def _group_order(simple: nx.Graph, groups: list[list]) -> list[int]:
         if a != b:
             links[a][b] = links[a].get(b, 0) + 1
             links[b][a] = links[b].get(a, 0) + 1
-    seen: set[int] = set()
-    order: list[int] = []
-    for start in range(len(groups)):  # already biggest first
-        if start in seen:
-            continue
-        seen.add(start)
-        queue = deque([start])
-        while queue:
-            g = queue.popleft()
-            order.append(g)
-            nxt = sorted((h for h in links[g] if h not in seen), key=lambda h: (-links[g][h], h))
-            seen.update(nxt)
-            queue.extend(nxt)
-    return order
+    # Groups are already biggest first.
+    return _breadth_first(range(len(groups)), lambda g: sorted(links[g], key=lambda h: (-links[g][h], h)))
 
 
 def _initial(simple: nx.Graph, seed: int, spacing: float) -> dict:
