@@ -67,8 +67,6 @@ ex:src a gk:NewsReport ; dcterms:title "It's \"quoted\" \\" ; dcterms:publisher 
 # -- helpers -------------------------------------------------------------------------
 
 
-
-
 def to_rdflib(data: bytes, fmt: str) -> rdflib.Graph:
     """Parse an export with rdflib; quads are merged into one graph."""
     graph = rdflib.Graph()
@@ -519,3 +517,17 @@ def test_exports_do_not_reveal_the_store_location(fmt, hostile_store):
     output = run_ok("export", "-F", fmt, "--store", hostile_store).stdout
     assert "Minister" in output
     assert hostile_store not in output and Path(hostile_store).parent.name not in output
+
+
+def test_remote_export_keeps_named_graphs(oxigraph_server, tmp_path):
+    oxigraph_server.clear()
+    data = tmp_path / "g.trig"
+    data.write_text(
+        '<http://example.org/g> { <http://example.org/a> <http://example.org/p> "in g" . }\n<http://example.org/b> <http://example.org/p> "default" .\n'
+    )
+    with graphkit.open(oxigraph_server.url) as kg:
+        kg.load([data])
+    quads = run_ok("export", "-F", "nq", "--store", oxigraph_server.url).output
+    assert '"in g" <http://example.org/g> .' in quads and '"default" .' in quads
+    triples = run_ok("export", "-F", "nt", "--store", oxigraph_server.url).output
+    assert len(triples.strip().splitlines()) == 2

@@ -10,7 +10,8 @@ from graphkit.projection import entity_label
 def edge_when(data: dict) -> str | None:
     """The edge's date as text: a point date, an interval ``start/end``, or None.
 
-    An open end is written ``..`` (ISO 8601-2 / EDTF).
+    An open end is written ``..`` (ISO 8601-2 / EDTF). Whether the date is
+    approximate travels separately, as ``date_approximate``.
 
     >>> edge_when({"date": "2024-10"}), edge_when({"start": "2023"}), edge_when({})
     ('2024-10', '2023/..', None)
@@ -20,6 +21,17 @@ def edge_when(data: dict) -> str | None:
     if data.get("start") or data.get("end"):
         return f"{data.get('start') or '..'}/{data.get('end') or '..'}"
     return None
+
+
+def shown_date(row: dict) -> str:
+    """A hop's date for people: ``~`` marks an approximate date, as the source was vague.
+
+    >>> shown_date({"date": "2024-10", "date_approximate": True}), shown_date({"date": None})
+    ('~2024-10', '')
+    """
+    if not row.get("date"):
+        return ""
+    return ("~" if row.get("date_approximate") else "") + row["date"]
 
 
 def hop(graph: nx.MultiDiGraph, u: str, v: str, key: str) -> dict:
@@ -45,6 +57,7 @@ def hop(graph: nx.MultiDiGraph, u: str, v: str, key: str) -> dict:
         "to_iri": v,
         "direction": direction,
         "date": edge_when(data),
+        "date_approximate": bool(data.get("date_approximate")),
         "description": data.get("description"),
         "sources": data.get("sources", []),
         "statement": data.get("statement"),

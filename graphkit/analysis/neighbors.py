@@ -46,6 +46,7 @@ def neighbors(graph: nx.MultiDiGraph, entity: str, depth: int = 1) -> list[dict]
                         "relation": step["relation"],
                         "direction": step["direction"],
                         "date": step["date"],
+                        "date_approximate": step["date_approximate"],
                         "description": step["description"],
                         "sources": step["sources"],
                         "distance": distance[far],

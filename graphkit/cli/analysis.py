@@ -9,6 +9,7 @@ from graphkit.analysis import centrality as rank
 from graphkit.analysis import communities as cluster
 from graphkit.analysis import neighbors as near
 from graphkit.analysis import paths as find_paths
+from graphkit.analysis.hops import shown_date
 from graphkit.cli.options import (
     UserError,
     echo_json,
@@ -89,7 +90,7 @@ def neighbors(kg: KnowledgeGraph, entity: str, depth: int, output_format: str, *
                 r["relation"],
                 r["direction"],
                 r["entity"],
-                r["date"],
+                shown_date(r),
                 notes.refs(r["sources"]),
             ]
             for r in rows
@@ -138,7 +139,7 @@ def path(
         click.echo(f"Path {number} ({len(hops)} hop{'s' if len(hops) != 1 else ''}):")
         for h in hops:
             arrow = f"--[{h['relation']}]->" if h["direction"] == "out" else f"<-[{h['relation']}]--"
-            when = f"  ({h['date']})" if h["date"] else ""
+            when = f"  ({shown_date(h)})" if h["date"] else ""
             click.echo(f"  {h['from']} {arrow} {h['to']}{when}")
             if not h["sources"]:
                 click.echo("      source: (no source recorded)")

@@ -118,8 +118,9 @@ def query(
 @click.command()
 @click.argument("sparql", required=False)
 @click.option("-f", "--file", "file", metavar="FILE.ru", help="Read the update from a file ('-' for stdin).")
+@click.option("--allow-load", is_flag=True, help="Allow LOAD <url>, which fetches from another host.")
 @store_option
-def update(sparql: str | None, file: str | None, store: str | None) -> None:
+def update(sparql: str | None, file: str | None, allow_load: bool, store: str | None) -> None:
     """Run a SPARQL update (INSERT, DELETE, ...) on a writable store.
 
     The bundled dataset and RDF files are read-only; use an embedded store
@@ -132,7 +133,7 @@ def update(sparql: str | None, file: str | None, store: str | None) -> None:
     text, name = _read_request(sparql, file, "update")
     with open_store(store, read_only=None) as kg, user_errors():
         try:
-            kg.update(text)
+            kg.update(text, allow_load=allow_load)
         except QueryError as exc:
             raise UserError(f"{name}: {exc}" if name != "query" else str(exc)) from None
         click.echo(f"Update applied to {kg.backend.description}")

@@ -83,7 +83,7 @@ def import_(inputs: tuple[str, ...], dry_run: bool, output_format: str, store: s
             "import needs a writable store: add --store DIR (a new folder is created) "
             "or --store URL of a SPARQL endpoint"
         )
-    with open_store(store, read_only=None, create=True) as kg, user_errors():
+    with open_store(store, read_only=True if dry_run else None, create=True) as kg, user_errors():
         try:
             report = import_csv(kg, list(inputs), dry_run=dry_run)
         except CsvProblems as exc:

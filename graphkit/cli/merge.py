@@ -59,7 +59,7 @@ def merge(keep: str, duplicate: str, dry_run: bool, output_format: str, store: s
         raise UserError(
             "merge needs a writable store: add --store DIR or --store URL (the bundled dataset is read-only)"
         )
-    with open_store(store, read_only=None) as kg, user_errors():
+    with open_store(store, read_only=True if dry_run else None) as kg, user_errors():
         report = merge_entities(kg, keep, duplicate, dry_run=dry_run)
         if output_format == "json":
             echo_json(report.to_dict())

@@ -102,9 +102,20 @@ def node_link(graph: nx.MultiDiGraph) -> dict:
     return data
 
 
+def _finite(value):
+    """Replace NaN and infinities (not valid JSON) by their text."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
+
+
 def write_json(graph: nx.MultiDiGraph, out: TextIO) -> None:
     """networkx node-link JSON, sources kept as a list of objects per edge."""
-    json.dump(node_link(graph), out, ensure_ascii=False, indent=1, default=str)
+    json.dump(_finite(node_link(graph)), out, ensure_ascii=False, indent=1, default=str, allow_nan=False)
     out.write("\n")
 
 

@@ -79,8 +79,8 @@ def write_rdf(kg: KnowledgeGraph, out: BinaryIO, fmt: str, graph: nx.MultiDiGrap
     """Serialise the store (or the statements behind the view ``graph``) in an RDF format.
 
     ``fmt`` is one of :data:`RDF_FORMATS`. The whole store keeps its named
-    graphs in ``nq`` and ``trig`` when the store is embedded; the formats
-    without graphs get the union of all graphs, as one document.
+    graphs in ``nq`` and ``trig``; the formats without graphs get the union
+    of all graphs, as one document.
 
     >>> import graphkit, io
     >>> buf = io.BytesIO()
@@ -92,11 +92,8 @@ def write_rdf(kg: KnowledgeGraph, out: BinaryIO, fmt: str, graph: nx.MultiDiGrap
     rdf_format = format_by_name(fmt)
     prefixes = {"prefixes": PREFIXES} if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else {}
     if graph is None:
-        if rdf_format.supports_datasets and isinstance(getattr(kg.backend, "store", None), ox.Store):
-            if rdf_format == ox.RdfFormat.TRIG:
-                kg.backend.store.dump(out, rdf_format, prefixes=PREFIXES)
-            else:
-                kg.backend.store.dump(out, rdf_format)
+        if rdf_format.supports_datasets:  # the store keeps its named graphs
+            kg.backend.dump(out, rdf_format)
             return
         triples = kg.triples()
     else:

@@ -15,6 +15,7 @@ from typing import TextIO
 
 import pyoxigraph as ox
 
+from graphkit.store.base import guarded
 from graphkit.vocab import shorten
 
 
@@ -23,7 +24,9 @@ def variables(result: ox.QuerySolutions) -> list[str]:
 
 
 def limited(rows: Iterable, limit: int | None) -> Iterator:
-    return iter(rows) if limit is None else itertools.islice(rows, limit)
+    """The rows, at most ``limit`` of them, with engine errors turned into QueryError."""
+    rows = guarded(rows)
+    return rows if limit is None else itertools.islice(rows, limit)
 
 
 def term_json(term) -> dict:

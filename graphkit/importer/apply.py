@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import tempfile
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +36,7 @@ from graphkit.importer.to_rdf import (
 )
 from graphkit.model.graph import KnowledgeGraph
 from graphkit.store import _NewStore
-from graphkit.store.local import LocalBackend
+from graphkit.store.local import LocalBackend, make_staging
 from graphkit.vocab import OWL, RDF
 
 _BATCH = 1000
@@ -239,8 +238,7 @@ def _create_store(path: Path, text: str) -> LocalBackend:
     while not parent.exists():
         made.append(parent)
         parent = parent.parent
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.importing-", dir=path.parent))
+    staging = make_staging(path, "importing")
     try:
         store = ox.Store(str(staging))
         try:

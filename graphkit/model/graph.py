@@ -12,8 +12,9 @@ import pyoxigraph as ox
 from graphkit.errors import GraphkitError, QueryError, StoreError
 from graphkit.model.schema import Schema, load_schema
 from graphkit.store import Backend, QueryResult, open_backend
+from graphkit.store.base import guarded
 from graphkit.store.formats import detect_format
-from graphkit.store.sparql import Term, classify, uses_service
+from graphkit.store.sparql import Term, classify, uses_load, uses_service
 
 
 class KnowledgeGraph:
@@ -95,7 +96,7 @@ class KnowledgeGraph:
         if not isinstance(result, ox.QuerySolutions):
             raise QueryError("select() needs a SELECT query")
         names = [v.value for v in result.variables]
-        return [dict(zip(names, map(to_python, row), strict=True)) for row in result]
+        return [dict(zip(names, map(to_python, row), strict=True)) for row in guarded(result)]
 
     def ask(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> bool:
         """Run an ASK query."""
@@ -104,12 +105,21 @@ class KnowledgeGraph:
             raise QueryError("ask() needs an ASK query")
         return bool(result)
 
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL update (refused on read-only stores)."""
+    def update(self, sparql: str, *, allow_load: bool = False) -> None:
+        """Run a SPARQL update (refused on read-only stores).
+
+        SERVICE is refused, and so is LOAD unless ``allow_load`` is set: both
+        would make graphkit fetch from another host.
+        """
         if classify(sparql) in ("select", "ask", "construct", "describe"):
             raise QueryError("this is a query, not an update; run it with 'graphkit query'")
         if uses_service(sparql):
             raise QueryError("SERVICE is disabled in updates")
+        if not allow_load and uses_load(sparql):
+            raise QueryError(
+                "LOAD would make graphkit fetch a document from another host; load local files "
+                "with 'graphkit load', or pass --allow-load if you mean it"
+            )
         self.backend.update(sparql)
 
     # -- data ---------------------------------------------------------------
@@ -132,7 +142,11 @@ class KnowledgeGraph:
 
     def triples(self) -> Iterator[ox.Triple]:
         """Every statement, as pyoxigraph triples."""
-        return iter(self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))
+        if self.backend.kind == "remote":  # an endpoint's default graph leaves out the named graphs
+            return guarded(
+                self.query("CONSTRUCT { ?s ?p ?o } WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+            )
+        return guarded(self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))
 
     def rdflib_graph(self):
         """The store as an rdflib ``Graph``, for libraries that speak rdflib.

@@ -162,6 +162,9 @@ def _plan(kg: KnowledgeGraph, keep: EntityRef, dup: EntityRef, report: MergeRepo
     return aliases
 
 
+_IN_NAMED_GRAPH = "ASK { { GRAPH ?g { ?e ?p ?o } } UNION { GRAPH ?g { ?s ?p ?e } } }"
+
+
 def merge(kg: KnowledgeGraph, keep: str, duplicate: str, *, dry_run: bool = False) -> MergeReport:
     """Merge the entity ``duplicate`` into ``keep`` (names, aliases or IRIs).
 
@@ -186,6 +189,12 @@ def merge(kg: KnowledgeGraph, keep: str, duplicate: str, *, dry_run: bool = Fals
         raise GraphkitError(
             f"{keep!r} and {duplicate!r} are the same entity ({shorten(kept.iri)}); nothing to merge"
         )
+    for ref in (kept, dup):
+        if kg.ask(_IN_NAMED_GRAPH, {"e": ox.NamedNode(ref.iri)}):
+            raise GraphkitError(
+                f"{ref.label} has statements in a named graph; merge rewrites the default graph only, "
+                "so it would leave them behind. Move the data to the default graph first."
+            )
     report = MergeReport(kept, dup, dry_run)
     aliases = _plan(kg, kept, dup, report)
     if dry_run:

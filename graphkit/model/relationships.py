@@ -14,6 +14,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from graphkit.model.graph import KnowledgeGraph
+from graphkit.store.base import guarded
 from graphkit.vocab import DCTERMS, GK
 
 
@@ -137,7 +138,7 @@ def rows(kg: KnowledgeGraph, sparql: str) -> Iterator[tuple[str | None, ...]]:
     """SELECT rows as tuples of lexical values (blank nodes as ``_:id``), without dicts."""
     result = kg.query(sparql)
     width = range(len(result.variables))
-    for row in result:
+    for row in guarded(result):
         yield tuple(_lexical(row[i]) for i in width)
 
 

@@ -41,8 +41,19 @@ def resolve_spec(spec: str | os.PathLike | None) -> str | None:
     return None if spec is None else str(spec)
 
 
+# In a folder, .json and .xml are too often something else (a graphkit JSON export, GraphML).
+_AMBIGUOUS = {".json", ".xml"}
+
+
 def _rdf_files_in(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file() and is_rdf_file(p))
+    return sorted(
+        p
+        for p in folder.rglob("*")
+        if p.is_file()
+        and is_rdf_file(p)
+        and p.suffix.lower() not in _AMBIGUOUS
+        and not p.name.startswith(".")
+    )
 
 
 def open_backend(

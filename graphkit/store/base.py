@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
@@ -44,3 +44,17 @@ class Backend(Protocol):
 
     def close(self) -> None:
         """Release files, locks and connections."""
+
+
+def guarded(rows: Iterable) -> Iterator:
+    """Iterate query results, turning engine errors raised mid-way into QueryError.
+
+    Oxigraph evaluates lazily: a failing SERVICE call or a bad expression
+    surfaces while the rows are read, not when the query is sent.
+    """
+    from graphkit.errors import QueryError
+
+    try:
+        yield from rows
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise QueryError(f"the query failed while reading its results: {exc}") from None

@@ -34,6 +34,15 @@ def is_oxigraph_dir(path: Path) -> bool:
     return path.is_dir() and all((path / name).exists() for name in _STORE_MARKERS)
 
 
+def make_staging(path: Path, purpose: str) -> Path:
+    """A hidden folder beside ``path`` where a new store is built before it is renamed into place."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f".{path.name}.{purpose}-", dir=path.parent))
+    except OSError as exc:
+        raise StoreError(f"cannot create the store {path}: {exc.strerror or exc}") from None
+
+
 def bulk_load_checked(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
     """Bulk-load a file while a second thread checks it.
 
@@ -131,8 +140,7 @@ class LocalBackend:
         """
         if path.exists() and (not path.is_dir() or any(path.iterdir())):
             raise StoreError(f"{path} exists and is not a graphkit store")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.loading-", dir=path.parent))
+        staging = make_staging(path, "loading")
         try:
             store = ox.Store(str(staging))
             for file, fmt in files:
@@ -167,7 +175,7 @@ class LocalBackend:
 
     def dump(self, output: BinaryIO, fmt: ox.RdfFormat) -> None:
         if fmt.supports_datasets:
-            self.store.dump(output, fmt)
+            self.store.dump(output, fmt, **({"prefixes": PREFIXES} if fmt == ox.RdfFormat.TRIG else {}))
         else:
             self.store.dump(output, fmt, from_graph=ox.DefaultGraph())
             for graph in self.store.named_graphs():

@@ -23,7 +23,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from graphkit.errors import GraphkitError, QueryError, RemoteError, StoreError
-from graphkit.store.base import QueryResult
+from graphkit.store.base import QueryResult, guarded
 from graphkit.store.formats import check_file, iter_quads
 from graphkit.store.sparql import Term, classify, inline_bindings, prologue_for, syntax_message
 from graphkit.vocab import GENID, PREFIXES
@@ -156,9 +156,21 @@ class RemoteBackend:
         rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
         return int(next(iter(rows))["n"].value)
 
+    def quads(self) -> list[ox.Quad]:
+        """Every statement with its graph: endpoints query the default graph only by default."""
+        rows = self.query("SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+        return [
+            ox.Quad(r["s"], r["p"], r["o"], r["g"] if r["g"] is not None else ox.DefaultGraph())
+            for r in guarded(rows)
+        ]
+
     def dump(self, output: BinaryIO, fmt: ox.RdfFormat) -> None:
-        triples = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-        ox.serialize(triples, output, fmt if not fmt.supports_datasets else ox.RdfFormat.N_TRIPLES)
+        quads = self.quads()
+        if fmt.supports_datasets:
+            prefixes = {"prefixes": PREFIXES} if fmt == ox.RdfFormat.TRIG else {}
+            ox.serialize(quads, output, fmt, **prefixes)
+        else:  # formats without graphs get the union, as from an embedded store
+            ox.serialize(list(dict.fromkeys(q.triple for q in quads)), output, fmt)
 
     # -- writing -----------------------------------------------------------
 

@@ -66,15 +66,46 @@ def classify(text: str) -> str:
     return "unknown"
 
 
+_KEYWORD_TOKEN = re.compile(r"[\w:.\-?$]+")
+
+
+def _has_keyword(text: str, keyword: str) -> bool:
+    """True when ``keyword`` appears as a keyword, even glued to a word before it.
+
+    Oxigraph reads ``trueSERVICE <...>`` as ``true SERVICE <...>``, so a word
+    boundary is not enough. A token that is a variable (``?service``) or a
+    prefixed name (``ex:service``) does not count.
+    """
+    scanned = _blank_opaque(text)
+    for token in _KEYWORD_TOKEN.finditer(scanned):
+        word = token.group(0)
+        if word.startswith(("?", "$")) or ":" in word:
+            continue
+        if keyword in word.upper():
+            return True
+    return False
+
+
 def uses_service(text: str) -> bool:
     """True when the query contains a SERVICE clause (federated query).
 
     >>> uses_service('SELECT * WHERE { SERVICE <http://x/sparql> { ?s ?p ?o } }')
     True
-    >>> uses_service('SELECT * WHERE { ?s ?p "SERVICE" }')
+    >>> uses_service('SELECT * WHERE { ?s ?p trueSERVICE <http://x/sparql> { ?a ?b ?c } }')
+    True
+    >>> uses_service('SELECT ?service WHERE { ?s ex:service "SERVICE" }')
     False
     """
-    return re.search(r"\bSERVICE\b", _blank_opaque(text), re.IGNORECASE) is not None
+    return _has_keyword(text, "SERVICE")
+
+
+def uses_load(text: str) -> bool:
+    """True when an update contains LOAD, which fetches a document from a URL.
+
+    >>> uses_load("LOAD <http://example.org/data.ttl>")
+    True
+    """
+    return _has_keyword(text, "LOAD")
 
 
 def declared_prefixes(text: str) -> set[str]:
