@@ -50,17 +50,6 @@ class Relationship:
     according_to: list[str] = field(default_factory=list)
     sources: list[SourceRef] = field(default_factory=list)
 
-    @property
-    def when(self) -> str:
-        """The date as text: a point date, a range, or '' when the source gives none."""
-        if self.date:
-            text = self.date
-        elif self.start or self.end:
-            text = f"{self.start or '…'} – {self.end or '…'}"
-        else:
-            return ""
-        return f"~{text}" if self.approximate else text
-
 
 # Four SELECTs with no OPTIONAL fan-out: the statements with their dates, their
 # text fields (one row per value), their sources, and the direct relation

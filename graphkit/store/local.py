@@ -6,7 +6,7 @@ import contextlib
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -225,16 +225,6 @@ class LocalBackend:
         if self.path is not None:
             self.store.flush()
         return len(self.store) - before
-
-    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
-        """Add statements in one transaction (used by importers)."""
-        self._require_writable()
-        self.store.extend(quads)
-
-    def remove_quads(self, quads: Iterable[ox.Quad]) -> None:
-        self._require_writable()
-        for quad in quads:
-            self.store.remove(quad)
 
     def close(self) -> None:
         if self.path is not None and not self.read_only:
