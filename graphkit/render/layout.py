@@ -97,6 +97,14 @@ def _sunflower(count: int, spacing: float) -> list[tuple[float, float]]:
     ]
 
 
+def _spiral_slot(rank: int, radius: float, area: float) -> tuple[float, float]:
+    """Centre for the ``rank``-th disc of ``radius``, just outside the ``area`` already used."""
+    if rank == 0:
+        return 0.0, 0.0
+    distance = math.sqrt(area / math.pi) + radius
+    return distance * math.cos(rank * GOLDEN_ANGLE), distance * math.sin(rank * GOLDEN_ANGLE)
+
+
 def _group_order(simple: nx.Graph, groups: list[list]) -> list[int]:
     """Groups in breadth-first order over the links between them, biggest first at each step."""
     index = {n: i for i, g in enumerate(groups) for n in g}
@@ -119,11 +127,7 @@ def _initial(simple: nx.Graph, seed: int, spacing: float) -> dict:
     for rank, g in enumerate(_group_order(simple, groups)):
         members = _bfs_order(simple, groups[g])
         radius = spacing / math.sqrt(math.pi) * 1.05 * math.sqrt(len(members)) + spacing
-        if rank == 0:
-            cx = cy = 0.0
-        else:
-            distance = math.sqrt(area / math.pi) + radius
-            cx, cy = distance * math.cos(rank * GOLDEN_ANGLE), distance * math.sin(rank * GOLDEN_ANGLE)
+        cx, cy = _spiral_slot(rank, radius, area)
         area += math.pi * radius * radius * 1.2
         turn = rng.uniform(0, 2 * math.pi)  # the seed also turns each community
         cos, sin = math.cos(turn), math.sin(turn)
@@ -215,11 +219,7 @@ def _pack_components(simple: nx.Graph, pos: dict, spacing: float) -> None:
         cx = sum(pos[n][0] for n in members) / len(members)
         cy = sum(pos[n][1] for n in members) / len(members)
         radius = max(math.hypot(pos[n][0] - cx, pos[n][1] - cy) for n in members) + spacing / 2
-        if rank == 0:
-            tx = ty = 0.0
-        else:
-            distance = math.sqrt(area / math.pi) + radius
-            tx, ty = distance * math.cos(rank * GOLDEN_ANGLE), distance * math.sin(rank * GOLDEN_ANGLE)
+        tx, ty = _spiral_slot(rank, radius, area)
         area += math.pi * radius * radius * 1.3
         for n in members:
             pos[n][0] += tx - cx
