@@ -141,12 +141,8 @@ class KnowledgeGraph:
         return self.backend.triple_count()
 
     def triples(self) -> Iterator[ox.Triple]:
-        """Every statement, as pyoxigraph triples."""
-        if self.backend.kind == "remote":  # an endpoint's default graph leaves out the named graphs
-            return guarded(
-                self.query("CONSTRUCT { ?s ?p ?o } WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
-            )
-        return guarded(self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"))
+        """Every statement of every graph, as pyoxigraph triples."""
+        return guarded(self.backend.triples())
 
     def rdflib_graph(self):
         """The store as an rdflib ``Graph``, for libraries that speak rdflib.

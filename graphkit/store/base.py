@@ -39,6 +39,9 @@ class Backend(Protocol):
     def triple_count(self) -> int:
         """Number of statements in the store."""
 
+    def triples(self) -> Iterable[ox.Triple]:
+        """Every statement of every graph (the union), as triples."""
+
     def dump(self, output: BinaryIO, fmt: ox.RdfFormat) -> None:
         """Stream every statement to ``output``."""
 

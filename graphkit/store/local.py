@@ -6,7 +6,7 @@ import contextlib
 import shutil
 import tempfile
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -172,6 +172,10 @@ class LocalBackend:
 
     def triple_count(self) -> int:
         return len(self.store)
+
+    def triples(self) -> Iterable[ox.Triple]:
+        # Queries here run over the union of all graphs already.
+        return self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
 
     def dump(self, output: BinaryIO, fmt: ox.RdfFormat) -> None:
         if fmt.supports_datasets:

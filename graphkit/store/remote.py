@@ -156,6 +156,10 @@ class RemoteBackend:
         rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
         return int(next(iter(rows))["n"].value)
 
+    def triples(self) -> Iterable[ox.Triple]:
+        # An endpoint's default graph leaves out its named graphs.
+        return self.query("CONSTRUCT { ?s ?p ?o } WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
+
     def quads(self) -> list[ox.Quad]:
         """Every statement with its graph: endpoints query the default graph only by default."""
         rows = self.query("SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
