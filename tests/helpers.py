@@ -5,6 +5,7 @@ from __future__ import annotations
 from click.testing import CliRunner
 
 from graphkit.cli import main
+from graphkit.vocab import PREFIXES
 
 
 def run(*args: str):
@@ -19,3 +20,7 @@ def run_ok(*args: str):
     result = run(*args)
     assert result.exit_code == 0, result.output
     return result
+
+
+# Turtle prefix declarations for test data: the library's own prefix table.
+TTL_PREFIXES = "".join(f"@prefix {prefix}: <{ns}> .\n" for prefix, ns in PREFIXES.items())

@@ -9,19 +9,15 @@ import json
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
+from helpers import TTL_PREFIXES
 
 from graphkit.cli import main
 
 HOSTILE = "Acme \"quoted\" 'single' } ; DROP ALL ; #"
 
-TWINS = f"""@prefix gk: <https://w3id.org/graphkit/ontology#> .
-@prefix gkd: <https://w3id.org/graphkit/id/> .
-@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-gkd:acme-1 a gk:Company ; rdfs:label "Acme Holdings" ; skos:altLabel "Acme" .
+TWINS = (
+    TTL_PREFIXES
+    + f"""gkd:acme-1 a gk:Company ; rdfs:label "Acme Holdings" ; skos:altLabel "Acme" .
 gkd:acme-2 a gk:Company ; rdfs:label "Acme Systems" ; skos:altLabel "Acme" .
 gkd:hostile a gk:Company ; rdfs:label {json.dumps(HOSTILE)} .
 gkd:other a gk:Company ; rdfs:label "Other Co" .
@@ -30,6 +26,7 @@ gkd:hostile gk:partnerOf gkd:other .
 gkd:rel-1 a gk:Relationship ; rdf:subject gkd:hostile ; rdf:predicate gk:partnerOf ; rdf:object gkd:other ;
   prov:wasDerivedFrom gkd:src .
 """
+)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ import json
 import pyoxigraph as ox
 import pytest
 from csv_helpers import run
+from helpers import TTL_PREFIXES
 
 import graphkit
 from graphkit.model import merge as merge_module
@@ -15,16 +16,9 @@ from graphkit.vocab import GK, GKD, OWL, RDF, SKOS
 AWS, AMAZON, NCSC = GKD + "aws", GKD + "amazon", GKD + "ncsc"
 SAME_AS = OWL + "sameAs"
 
-TWINS = """@prefix gk: <https://w3id.org/graphkit/ontology#> .
-@prefix gkd: <https://w3id.org/graphkit/id/> .
-@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix schema: <https://schema.org/> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-gkd:acme a gk:Company ; rdfs:label "Acme Example" ; skos:altLabel "Acme" .
+TWINS = (
+    TTL_PREFIXES
+    + """gkd:acme a gk:Company ; rdfs:label "Acme Example" ; skos:altLabel "Acme" .
 gkd:acme-2 a gk:Company ; rdfs:label "Acme Example Ltd" ; skos:altLabel "ACME", "AEL" .
 gkd:other a gk:Company ; rdfs:label "Other Example" ; skos:altLabel "Acme" .
 gkd:src a gk:NewsReport ; dcterms:title "Example report" ; dcterms:publisher "Example paper" ;
@@ -33,6 +27,7 @@ gkd:acme-2 gk:metWith gkd:acme .
 [] a gk:Relationship ; rdf:subject gkd:acme-2 ; rdf:predicate gk:metWith ; rdf:object gkd:acme ;
   prov:wasDerivedFrom gkd:src .
 """
+)
 
 
 def triples(spec) -> set[str]:
