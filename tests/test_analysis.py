@@ -52,8 +52,6 @@ def islands(tmp_path_factory) -> str:
     return str(path)
 
 
-
-
 def run_json(*args: str):
     return json.loads(run_ok(*args, "--format", "json").stdout)
 

@@ -46,12 +46,17 @@ gkd:rel-ab a gk:Relationship ; rdf:subject gkd:a ; rdf:predicate gk:metWith ; rd
     focus = {(v.focus, v.path) for v in report.violations}
     assert (GKD + "b", "rdfs:label") in focus
     assert any(v.focus == GKD + "rel-ab" and v.path == "prov:wasDerivedFrom" for v in report.violations)
-    assert any(v.focus == GKD + "rel-ab" and v.path == "dcterms:date" and "not a real date" in v.message for v in report.violations)
+    assert any(
+        v.focus == GKD + "rel-ab" and v.path == "dcterms:date" and "not a real date" in v.message
+        for v in report.violations
+    )
 
 
 def test_ill_typed_date_is_refused_at_load(tmp_path):
     bad = tmp_path / "bad.ttl"
-    bad.write_text('<http://example.org/r> <http://purl.org/dc/terms/date> "2024-13"^^<http://www.w3.org/2001/XMLSchema#gYearMonth> .\n')
+    bad.write_text(
+        '<http://example.org/r> <http://purl.org/dc/terms/date> "2024-13"^^<http://www.w3.org/2001/XMLSchema#gYearMonth> .\n'
+    )
     with pytest.raises(graphkit.ParseError, match=r"bad\.ttl:1: '2024-13' is not a valid xsd:gYearMonth"):
         graphkit.open(bad)
 

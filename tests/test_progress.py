@@ -10,9 +10,13 @@ from graphkit.store.formats import ProgressReader, tty_progress
 
 
 def test_progress_reader_passes_every_byte_and_reports_to_the_end():
-    data = b"".join(f"<http://example.org/e{i}> <http://example.org/p> \"v{i}\" .\n".encode() for i in range(5000))
+    data = b"".join(
+        f'<http://example.org/e{i}> <http://example.org/p> "v{i}" .\n'.encode() for i in range(5000)
+    )
     seen: list[tuple[int, int]] = []
-    reader = io.BufferedReader(ProgressReader(io.BytesIO(data), len(data), lambda d, t: seen.append((d, t))), buffer_size=4096)
+    reader = io.BufferedReader(
+        ProgressReader(io.BytesIO(data), len(data), lambda d, t: seen.append((d, t))), buffer_size=4096
+    )
     quads = list(ox.parse(reader, ox.RdfFormat.N_TRIPLES))
     assert len(quads) == 5000
     done = [d for d, _ in seen]

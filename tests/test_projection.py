@@ -403,7 +403,10 @@ def test_focused_relationships_equal_the_filtered_full_set(bundled):
 
 def test_focus_projection_equals_the_ego_graph_of_the_full_projection(bundled):
     full = project(bundled, exclude_types=["Document"], as_of="2024")
-    for name, iri in (("Judith Collins", "https://w3id.org/graphkit/id/judith-collins"), ("AWS", "https://w3id.org/graphkit/id/aws")):
+    for name, iri in (
+        ("Judith Collins", "https://w3id.org/graphkit/id/judith-collins"),
+        ("AWS", "https://w3id.org/graphkit/id/aws"),
+    ):
         for depth in (0, 1, 2):
             ego = nx.ego_graph(full.to_undirected(as_view=True), iri, radius=depth)
             focused = project(bundled, focus=name, depth=depth, exclude_types=["Document"], as_of="2024")

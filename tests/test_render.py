@@ -87,8 +87,22 @@ gkd:src-safe a gk:NewsReport ; dcterms:title "Safe source" ; dcterms:publisher "
     return path
 
 
-TYPES = ["Company", "GovernmentAgency", "Minister", "Country", "Document", "Initiative", "Summit", "TechnologySystem"]
-RELATIONS = [("met with", "metWith"), ("partner of", "partnerOf"), ("supports", "supports"), ("based in", "basedIn")]
+TYPES = [
+    "Company",
+    "GovernmentAgency",
+    "Minister",
+    "Country",
+    "Document",
+    "Initiative",
+    "Summit",
+    "TechnologySystem",
+]
+RELATIONS = [
+    ("met with", "metWith"),
+    ("partner of", "partnerOf"),
+    ("supports", "supports"),
+    ("based in", "basedIn"),
+]
 
 
 def synthetic_graph(nodes: int, edges_per_node: int = 2, seed: int = 1) -> nx.MultiDiGraph:
@@ -102,9 +116,20 @@ def synthetic_graph(nodes: int, edges_per_node: int = 2, seed: int = 1) -> nx.Mu
     for j, (u, v) in enumerate(base.edges()):
         relation, name = RELATIONS[rng.randrange(len(RELATIONS))]
         graph.add_edge(
-            f"{GKD}synthetic/{u}", f"{GKD}synthetic/{v}", key=f"{GKD}rel/synthetic/{j}",
-            relation=relation, relation_name=name, date=str(2020 + j % 5),
-            sources=[{"title": f"Report {j}", "publisher": "Example News", "url": f"https://example.org/{j}", "date": "2024"}],
+            f"{GKD}synthetic/{u}",
+            f"{GKD}synthetic/{v}",
+            key=f"{GKD}rel/synthetic/{j}",
+            relation=relation,
+            relation_name=name,
+            date=str(2020 + j % 5),
+            sources=[
+                {
+                    "title": f"Report {j}",
+                    "publisher": "Example News",
+                    "url": f"https://example.org/{j}",
+                    "date": "2024",
+                }
+            ],
         )
     return graph
 
@@ -209,7 +234,16 @@ def test_size_grows_with_degree_and_other_measures(kg):
 def test_source_links_only_for_http_urls():
     assert safe_url("https://example.org/a") == "https://example.org/a"
     assert safe_url("http://example.org") == "http://example.org"
-    for bad in ("javascript:alert(1)", "JaVaScRiPt:alert(1)", "data:text/html,x", "file:///etc/passwd", "//evil", "", None, 5):
+    for bad in (
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "data:text/html,x",
+        "file:///etc/passwd",
+        "//evil",
+        "",
+        None,
+        5,
+    ):
         assert safe_url(bad) is None
 
 
@@ -259,7 +293,7 @@ def test_page_is_self_contained(bundled_view):
 
 def test_repr_html_is_an_escaped_srcdoc_iframe(bundled_view):
     shown = bundled_view._repr_html_()
-    assert shown.startswith("<iframe srcdoc=\"")
+    assert shown.startswith('<iframe srcdoc="')
     assert 'sandbox="allow-scripts' in shown
     body = shown.split('srcdoc="', 1)[1].split('" sandbox=', 1)[0]
     assert "<" not in body and '"' not in body

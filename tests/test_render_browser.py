@@ -14,7 +14,9 @@ import pytest
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists() and not os.environ.get("CI"):
-    pytest.skip("Chromium is not installed at /usr/bin/chromium (in CI this is an error)", allow_module_level=True)
+    pytest.skip(
+        "Chromium is not installed at /usr/bin/chromium (in CI this is an error)", allow_module_level=True
+    )
 
 from click.testing import CliRunner  # noqa: E402
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
@@ -37,8 +39,12 @@ from graphkit.render import render  # noqa: E402
 pytestmark = pytest.mark.browser
 
 ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
 ]
 READY = "() => window.graphkitView !== undefined && window.graphkitView.ready === true"
 
@@ -73,7 +79,9 @@ def open_view(browser):
         opened = Opened(page)
         page.on("request", lambda r: opened.requests.append(r.url))
         page.on("pageerror", lambda e: opened.errors.append(f"pageerror: {e}"))
-        page.on("console", lambda m: opened.errors.append(f"console: {m.text}") if m.type == "error" else None)
+        page.on(
+            "console", lambda m: opened.errors.append(f"console: {m.text}") if m.type == "error" else None
+        )
         if content is not None:
             page.set_content(content)
         else:
@@ -159,9 +167,7 @@ def test_search_focuses_an_entity_by_alias(open_view, bundled_page):
 def test_filters_hide_types_and_relations(open_view, bundled_page):
     opened = open_view(bundled_page)
     hidden = "(id) => !!window.graphkitView.nodes.get(id).hidden"
-    touching_aws = (
-        "(id) => window.graphkitView.edges.get().filter(e => e.from === id || e.to === id).every(e => e.hidden)"
-    )
+    touching_aws = "(id) => window.graphkitView.edges.get().filter(e => e.from === id || e.to === id).every(e => e.hidden)"
     company = opened.page.locator("#gk-types input[value='Company']")
     company.uncheck()
     assert opened.js(hidden, AWS) is True
@@ -178,7 +184,9 @@ def test_filters_hide_types_and_relations(open_view, bundled_page):
 def test_injected_payloads_do_not_run(open_view, tmp_path, monkeypatch):
     store = payload_ttl(tmp_path)
     out = tmp_path / "payload.html"
-    result = CliRunner().invoke(render_command, ["--store", str(store), "-o", str(out), "--title", PAYLOAD_TITLE])
+    result = CliRunner().invoke(
+        render_command, ["--store", str(store), "-o", str(out), "--title", PAYLOAD_TITLE]
+    )
     assert result.exit_code == 0, result.output
     opened = open_view(out)
     page = opened.page
