@@ -1,18 +1,110 @@
 """The graphkit command line: a thin layer over the library.
 
 Each command opens the store, calls one library function and formats the
-result. Commands live in small modules by topic.
+result. Commands live in small modules by topic and are imported only when
+they run, so ``graphkit --version`` and ``graphkit --help`` never load
+rdflib, networkx or the renderer.
+
+To add a command, write it in a module under ``graphkit/cli/`` and add one
+row to :data:`COMMANDS`: its name, ``"module:function"`` and the first line
+of its docstring (a test checks that the two agree).
 """
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from graphkit.__about__ import __version__
-from graphkit.cli import analysis, data, export, importing, inspect, merge, render
+
+#: name -> ("graphkit.cli.module:function", short help shown by ``graphkit --help``)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "centrality": (
+        "graphkit.cli.analysis:centrality",
+        "Rank entities by centrality: who is connected, who brokers.",
+    ),
+    "communities": (
+        "graphkit.cli.analysis:communities",
+        "Group entities into communities (seeded Louvain; deterministic).",
+    ),
+    "export": ("graphkit.cli.export:export", "Export the graph for other tools."),
+    "import": (
+        "graphkit.cli.importing:import_",
+        "Import spreadsheets (CSV) of entities, relationships and sources.",
+    ),
+    "load": ("graphkit.cli.data:load", "Load RDF files into a store, all or nothing."),
+    "merge": ("graphkit.cli.merge:merge", "Merge the entity DUPLICATE into KEEP."),
+    "neighbors": (
+        "graphkit.cli.analysis:neighbors",
+        "List every entity connected to ENTITY, with relation, date and sources.",
+    ),
+    "path": (
+        "graphkit.cli.analysis:path",
+        "Explain the shortest connection between two entities, hop by hop.",
+    ),
+    "query": ("graphkit.cli.data:query", "Run a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)."),
+    "render": ("graphkit.cli.render:render", "Draw the graph as an interactive HTML page."),
+    "show": (
+        "graphkit.cli.inspect:show",
+        "Show everything known about one entity, with dates and sources.",
+    ),
+    "stats": (
+        "graphkit.cli.inspect:stats",
+        "Count entities per type, relationships per type, sources and triples.",
+    ),
+    "update": (
+        "graphkit.cli.data:update",
+        "Run a SPARQL update (INSERT, DELETE, ...) on a writable store.",
+    ),
+    "validate": (
+        "graphkit.cli.inspect:validate",
+        "Check the graph against the SHACL shapes in data/shapes.ttl.",
+    ),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def load_command(name: str) -> click.Command:
+    """Import the module of command NAME and return its click command.
+
+    >>> load_command("stats").name
+    'stats'
+    """
+    module_name, _, attr = COMMANDS[name][0].partition(":")
+    return getattr(importlib.import_module(module_name), attr)
+
+
+class LazyGroup(click.Group):
+    """A click group that imports a command's module only when it runs."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMANDS) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands:
+            return self.commands[cmd_name]
+        if cmd_name in COMMANDS:
+            return load_command(cmd_name)
+        return None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # The short help comes from the table, so listing commands imports nothing.
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            if name in COMMANDS:
+                text = click.utils.make_default_short_help(COMMANDS[name][1], limit)
+            else:
+                text = self.commands[name].get_short_help_str(limit)
+            rows.append((name, text))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="graphkit")
 def main() -> None:
     """graphkit: a sourced knowledge graph of governments and technology companies.
@@ -24,22 +116,3 @@ def main() -> None:
 
         graphkit show "Judith Collins"
     """
-
-
-for command in (
-    data.load,
-    data.query,
-    data.update,
-    inspect.stats,
-    inspect.show,
-    inspect.validate,
-    analysis.neighbors,
-    analysis.path,
-    analysis.centrality,
-    analysis.communities,
-    export.export,
-    importing.import_,
-    merge.merge,
-    render.render,
-):
-    main.add_command(command)
