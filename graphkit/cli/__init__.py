@@ -26,40 +26,41 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "communities": (
         "graphkit.cli.analysis:communities",
-        "Group entities into communities (seeded Louvain; deterministic).",
+        "Group entities into communities (seeded Louvain).",
     ),
-    "export": ("graphkit.cli.export:export", "Export the graph for other tools."),
+    "export": ("graphkit.cli.export:export", "Export to RDF, Gephi, Neo4j, JSON or CSV files."),
     "import": (
         "graphkit.cli.importing:import_",
-        "Import spreadsheets (CSV) of entities, relationships and sources.",
+        "Import CSV sheets: entities, relationships, sources.",
     ),
     "load": ("graphkit.cli.data:load", "Load RDF files into a store, all or nothing."),
     "merge": ("graphkit.cli.merge:merge", "Merge the entity DUPLICATE into KEEP."),
     "neighbors": (
         "graphkit.cli.analysis:neighbors",
-        "List every entity connected to ENTITY, with relation, date and sources.",
+        "List the entities around ENTITY, with dates and sources.",
     ),
     "path": (
         "graphkit.cli.analysis:path",
-        "Explain the shortest connection between two entities, hop by hop.",
+        "Show how two entities are connected, hop by hop.",
     ),
     "query": ("graphkit.cli.data:query", "Run a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE)."),
     "render": ("graphkit.cli.render:render", "Draw the graph as an interactive HTML page."),
+    "shapes": ("graphkit.cli.schema:shapes", "Print the SHACL shapes that 'graphkit validate' checks."),
     "show": (
         "graphkit.cli.inspect:show",
-        "Show everything known about one entity, with dates and sources.",
+        "Show all that is known about an entity, with sources.",
     ),
     "stats": (
         "graphkit.cli.inspect:stats",
-        "Count entities per type, relationships per type, sources and triples.",
+        "Count triples, entities, relationships and sources.",
     ),
     "update": (
         "graphkit.cli.data:update",
-        "Run a SPARQL update (INSERT, DELETE, ...) on a writable store.",
+        "Run a SPARQL update (INSERT, DELETE...) on a store.",
     ),
     "validate": (
         "graphkit.cli.inspect:validate",
-        "Check the graph against the SHACL shapes in data/shapes.ttl.",
+        "Check the graph against graphkit's SHACL shapes.",
     ),
 }
 

@@ -63,7 +63,7 @@ class _Notes:
 @output_option("table", "json")
 @with_store()
 def neighbors(kg: KnowledgeGraph, entity: str, depth: int, output_format: str, **options) -> None:
-    """List every entity connected to ENTITY, with relation, date and sources.
+    """List the entities around ENTITY, with dates and sources.
 
     Example:
 
@@ -116,7 +116,7 @@ def path(
     output_format: str,
     **options,
 ) -> None:
-    """Explain the shortest connection between two entities, hop by hop.
+    """Show how two entities are connected, hop by hop.
 
     Edge direction is ignored when searching; each hop says which way the
     relation points and who reports it. Exits with status 1 when there is no
@@ -197,7 +197,7 @@ def centrality(
 @output_option("table", "json")
 @with_store()
 def communities(kg: KnowledgeGraph, seed: int, resolution: float, output_format: str, **options) -> None:
-    """Group entities into communities (seeded Louvain; deterministic).
+    """Group entities into communities (seeded Louvain).
 
     Example:
 

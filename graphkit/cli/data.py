@@ -121,7 +121,7 @@ def query(
 @click.option("--allow-load", is_flag=True, help="Allow LOAD <url>, which fetches from another host.")
 @store_option
 def update(sparql: str | None, file: str | None, allow_load: bool, store: str | None) -> None:
-    """Run a SPARQL update (INSERT, DELETE, ...) on a writable store.
+    """Run a SPARQL update (INSERT, DELETE...) on a store.
 
     The bundled dataset and RDF files are read-only; use an embedded store
     folder or a SPARQL endpoint.

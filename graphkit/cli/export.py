@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import click
 
@@ -23,15 +24,63 @@ NETWORK_FORMATS = ("graphml", "gexf", "json", "csv", "cypher")
 TEXT_FORMATS = {"json": write_json, "cypher": write_cypher}
 BINARY_FORMATS = {"graphml": write_graphml, "gexf": write_gexf}
 
+# The format that -o's extension names. ".json" is left out on purpose: it could
+# be JSON-LD or networkx node-link JSON, so the user says which.
+EXTENSIONS = {
+    ".ttl": "ttl",
+    ".turtle": "ttl",
+    ".nt": "nt",
+    ".nq": "nq",
+    ".trig": "trig",
+    ".jsonld": "jsonld",
+    ".rdf": "rdfxml",
+    ".owl": "rdfxml",
+    ".xml": "rdfxml",
+    ".graphml": "graphml",
+    ".gexf": "gexf",
+    ".cypher": "cypher",
+    ".cql": "cypher",
+}
+
+
+def output_format(fmt: str | None, output: str | None) -> str:
+    """The export format: --format if given, else from -o's extension, else Turtle."""
+    suffix = Path(output).suffix.lower() if output else ""
+    if fmt:
+        fmt = fmt.lower()
+        if fmt == "csv" and suffix:
+            raise UserError(
+                f"--format csv writes a folder (entities.csv, relationships.csv, sources.csv and "
+                f"the Gephi tables), not one file: give -o a folder name without an extension, "
+                f"e.g. -o {Path(output).stem or 'graph'}-csv"  # type: ignore[arg-type]
+            )
+        return fmt
+    if not output:
+        return "ttl"
+    if suffix in EXTENSIONS:
+        return EXTENSIONS[suffix]
+    if suffix == ".json":
+        raise UserError("-o ends in .json: say --format json (networkx node-link) or --format jsonld (RDF)")
+    if suffix == ".csv":
+        raise UserError(
+            "CSV export writes a folder, not one file: use --format csv -o FOLDER "
+            f"(e.g. -o {Path(output).stem}-csv)"
+        )
+    if Path(output).is_dir():
+        return "csv"
+    known = ", ".join(sorted(EXTENSIONS))
+    raise UserError(
+        f"cannot tell the format from -o {output}: use one of the extensions {known}, or give --format (-F)"
+    )
+
 
 @click.command()
 @click.option(
     "--format",
     "-F",
     "fmt",
-    required=True,
     type=click.Choice([*RDF_FORMATS, *NETWORK_FORMATS], case_sensitive=False),
-    help="Output format.",
+    help="Output format. Default: from -o's extension (.ttl, .graphml, .gexf, ...), or ttl.",
 )
 @click.option(
     "-o",
@@ -42,23 +91,27 @@ BINARY_FORMATS = {"graphml": write_graphml, "gexf": write_gexf}
 )
 @projection_options(focus=True)
 @with_store()
-def export(kg: KnowledgeGraph, fmt: str, output: str | None, **options) -> None:
-    """Export the graph for other tools.
+def export(kg: KnowledgeGraph, fmt: str | None, output: str | None, **options) -> None:
+    """Export to RDF, Gephi, Neo4j, JSON or CSV files.
 
     RDF: ttl, nt, nq, trig, jsonld, rdfxml. Gephi: graphml, gexf. Also json
     (networkx node-link), csv (a folder with nodes.csv and edges.csv) and
-    cypher (a Neo4j script). Files are written to a temporary name and
-    renamed, so a failed export never leaves a half-written file.
+    cypher (a Neo4j script). The format comes from -o's extension unless
+    --format says it; without either, Turtle. Files are written to a
+    temporary name and renamed, so a failed export never leaves a
+    half-written file.
 
     Example:
 
-        graphkit export --format gexf -o graph.gexf --focus "Judith Collins" --depth 2
+    \b
+        graphkit export -o collins.gexf --focus "Judith Collins" --depth 2
     """
     kwargs = projection_kwargs(options)
     if kwargs.get("depth", 1) < 0:
         raise UserError(f"--depth must be 0 or more, not {kwargs['depth']}")
     if output == "-":
         output = None
+    fmt = output_format(fmt, output)
     if fmt == "csv" and not output:
         raise UserError("csv writes a folder: give it with -o FOLDER")
     if output is not None:

@@ -61,7 +61,7 @@ def _echo_report(report: ImportReport) -> None:
 @output_option("table", "json")
 @store_option
 def import_(inputs: tuple[str, ...], dry_run: bool, output_format: str, store: str | None) -> None:
-    """Import spreadsheets (CSV) of entities, relationships and sources.
+    """Import CSV sheets: entities, relationships, sources.
 
     INPUTS is a folder holding entities.csv, relationships.csv and
     sources.csv (any of them may be missing), or the files themselves. Every

@@ -16,7 +16,7 @@ from graphkit.vocab import shorten
 @output_option("table", "json")
 @with_store()
 def stats(kg: KnowledgeGraph, output_format: str) -> None:
-    """Count entities per type, relationships per type, sources and triples.
+    """Count triples, entities, relationships and sources.
 
     Example:
 
@@ -47,7 +47,7 @@ def stats(kg: KnowledgeGraph, output_format: str) -> None:
 @output_option("table", "json")
 @with_store()
 def show(kg: KnowledgeGraph, entity: str, output_format: str) -> None:
-    """Show everything known about one entity, with dates and sources.
+    """Show all that is known about an entity, with sources.
 
     ENTITY is a label, an alias or an IRI (gkd:nzsis works), matched without
     regard to case.
@@ -114,9 +114,11 @@ def show(kg: KnowledgeGraph, entity: str, output_format: str) -> None:
 @output_option("table", "json")
 @with_store()
 def validate(kg: KnowledgeGraph, output_format: str) -> None:
-    """Check the graph against the SHACL shapes in data/shapes.ttl.
+    """Check the graph against graphkit's SHACL shapes.
 
-    Exits with status 1 when the graph does not conform.
+    Exits with status 1 when the graph does not conform. The shapes are
+    installed with graphkit: 'graphkit shapes' prints them and 'graphkit
+    shapes --path' says where the file is.
 
     Example:
 

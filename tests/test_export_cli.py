@@ -1,0 +1,51 @@
+"""export: the format from -o's extension; CSV never goes into a file named .csv."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+
+from tests.helpers import run, run_ok
+
+
+@pytest.mark.parametrize(
+    ("name", "check"),
+    [
+        ("graph.graphml", lambda p: nx.read_graphml(p).number_of_nodes() == 49),
+        ("graph.gexf", lambda p: nx.read_gexf(p).number_of_nodes() == 49),
+        ("graph.nt", lambda p: len(list(ox.parse(path=str(p), format=ox.RdfFormat.N_TRIPLES))) == 1613),
+        ("graph.TTL", lambda p: len(list(ox.parse(path=str(p), format=ox.RdfFormat.TURTLE))) == 1613),
+        ("graph.cypher", lambda p: p.read_text(encoding="utf-8").startswith("// graphkit export for Neo4j")),
+    ],
+)
+def test_format_comes_from_the_extension(tmp_path, name, check):
+    out = tmp_path / name
+    result = run_ok("export", "-o", str(out))
+    assert check(out)
+    assert f"Wrote {out} (" in result.output
+
+
+def test_explicit_format_wins_and_stdout_defaults_to_turtle(tmp_path):
+    out = tmp_path / "graph.data"
+    run_ok("export", "--format", "nt", "-o", str(out))
+    assert len(list(ox.parse(path=str(out), format=ox.RdfFormat.N_TRIPLES))) == 1613
+    turtle = run_ok("export").output
+    assert "@prefix gk:" in turtle
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["-o", "graph.csv"], "CSV export writes a folder"),
+        (["--format", "csv", "-o", "graph.csv"], "-o graph-csv"),
+        (["-o", "graph.json"], "--format json (networkx node-link) or --format jsonld"),
+        (["-o", "graph"], "cannot tell the format from -o graph"),
+    ],
+)
+def test_unclear_or_wrong_output_names_are_refused(tmp_path, monkeypatch, args, fragment):
+    monkeypatch.chdir(tmp_path)
+    result = run("export", *args)
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and fragment in result.output, result.output
+    assert list(tmp_path.iterdir()) == []  # nothing written, no folder named graph.csv
