@@ -14,6 +14,7 @@ from datetime import date
 from graphkit.errors import GraphkitError
 
 _PATTERN = re.compile(r"^(-?\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:Z|[+-]\d{2}:\d{2})?$")
+_DAY_PREFIX = re.compile(r"^(-?\d{4,})-(\d{2})-(\d{2})")
 # The time part of an xsd:dateTime, dropped when reading dates from the data.
 _TIME = re.compile(r"T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?$")
 
@@ -47,6 +48,33 @@ def parse_period(text: str) -> tuple[date, date]:
     except ValueError as exc:
         raise GraphkitError(f"impossible date {text!r}: {exc}") from None
     return exact, exact
+
+
+def days_in_month(year: int, month: int) -> int:
+    """Days in a month of the proleptic Gregorian calendar, for any year (XSD allows them all).
+
+    >>> days_in_month(2024, 2), days_in_month(1900, 2), days_in_month(12024, 4)
+    (29, 28, 30)
+    """
+    if month == 2:
+        leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+        return 29 if leap else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def is_real_day(text: str) -> bool:
+    """True when the ``YYYY-MM-DD`` that starts an xsd:date or xsd:dateTime exists.
+
+    Only the day of the month is checked; the caller checks the lexical form.
+
+    >>> is_real_day("2024-02-29"), is_real_day("2023-02-29T10:00:00Z"), is_real_day("-0044-03-15")
+    (True, False, True)
+    """
+    match = _DAY_PREFIX.match(text)
+    if not match:
+        return False
+    year, month, day = (int(g) for g in match.groups())
+    return 1 <= month <= 12 and 1 <= day <= days_in_month(year, month)
 
 
 def is_valid(text: str) -> bool:

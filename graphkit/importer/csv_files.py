@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graphkit.importer.problems import CsvProblems, Problem
+from graphkit.limits import literal_too_long, too_long_message
 
 #: The three kinds of file, in the order they are read and reported.
 KINDS = ("entities", "relationships", "sources")
@@ -343,6 +344,10 @@ def read_table(kind: str, path: Path) -> tuple[Table | None, list[Problem]]:
                     problems.append(
                         Problem(name, "a value in a column with no header", row=number, value=cell)
                     )
+                continue
+            if literal_too_long(cell):
+                size = len(cell.encode("utf-8", "surrogatepass"))
+                problems.append(Problem(name, too_long_message(size), row=number, column=column))
                 continue
             if not column.startswith("#"):
                 cells[column] = cell

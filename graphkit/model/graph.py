@@ -120,6 +120,9 @@ class KnowledgeGraph:
                 "LOAD would make graphkit fetch a document from another host; load local files "
                 "with 'graphkit load', or pass --allow-load if you mean it"
             )
+        from graphkit.store.literals import check_update_literals
+
+        check_update_literals(sparql)
         self.backend.update(sparql)
 
     # -- data ---------------------------------------------------------------

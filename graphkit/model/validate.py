@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 
@@ -12,6 +13,10 @@ from rdflib.namespace import RDFS, SH
 from graphkit.dates import is_valid
 from graphkit.model.graph import KnowledgeGraph
 from graphkit.vocab import ONTOLOGY_FILE, SHAPES_FILE, data_dir, shorten
+
+# rdflib logs a traceback for every literal it cannot convert ("2024-02-30"^^xsd:date);
+# validate reports such values itself, as violations.
+logging.getLogger("rdflib.term").addFilter(lambda record: "Failed to convert Literal" not in str(record.msg))
 
 
 @dataclass(frozen=True)

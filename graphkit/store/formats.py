@@ -11,6 +11,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from graphkit.errors import ParseError
+from graphkit.limits import MAX_LITERAL_BYTES, literal_too_long, too_long_message
 
 #: Short names accepted by ``--format`` (load and export), with aliases.
 FORMATS: dict[str, ox.RdfFormat] = {
@@ -152,24 +153,83 @@ def open_for_parse(path: Path, label: str | None = None) -> BinaryIO:
     return io.BufferedReader(ProgressReader(raw, size, report), buffer_size=1 << 20)
 
 
+def guard_input(path: Path, fmt: ox.RdfFormat) -> None:
+    """Checks that must pass before the engine reads ``path`` at all.
+
+    RDF/XML gets a pass that refuses entity bombs and deep nesting (see
+    :mod:`graphkit.store.rdfxml`); the other formats need none.
+    """
+    if fmt == ox.RdfFormat.RDF_XML:
+        from graphkit.store.rdfxml import check_rdfxml
+
+        check_rdfxml(path)
+
+
+def first_long_line(path: Path, limit: int = MAX_LITERAL_BYTES) -> int | None:
+    """The number of the first line of ``path`` longer than ``limit`` bytes, read in constant memory."""
+    number, length = 1, 0
+    try:
+        with path.open("rb") as fh:
+            while block := fh.read(1 << 20):
+                start = 0
+                while (end := block.find(b"\n", start)) >= 0:
+                    if length + end - start > limit:
+                        return number
+                    number, length, start = number + 1, 0, end + 1
+                length += len(block) - start
+                if length > limit:
+                    return number
+    except OSError:
+        return None
+    return None
+
+
+def too_long_error(path: Path, size: int | None = None) -> ParseError:
+    """A ParseError for a literal over the limit, at the first line that long (when there is one)."""
+    line = first_long_line(path)
+    return ParseError(too_long_message(size), f"{path}:{line}" if line else str(path))
+
+
+def read_error(exc: BaseException, path: Path) -> ParseError:
+    """Any exception of the engine's parser as a ParseError (a MemoryError means a huge token)."""
+    if isinstance(exc, MemoryError):
+        return too_long_error(path)
+    return parse_error(exc, path)
+
+
+#: What the engine's parsers raise on bad input.
+PARSE_FAILURES = (SyntaxError, ValueError, OSError, UnicodeDecodeError, MemoryError)
+
+
+def check_quad(quad: ox.Quad, path: Path) -> None:
+    """Refuse a literal over the size limit or not valid for its datatype."""
+    from graphkit.store.literals import ill_typed, ill_typed_error
+
+    value = quad.object
+    if isinstance(value, ox.Literal):
+        if literal_too_long(value.value):
+            raise too_long_error(path, len(value.value.encode("utf-8", "surrogatepass")))
+        if ill_typed(value):
+            raise ill_typed_error(value, path)
+
+
 def check_file(path: Path, fmt: ox.RdfFormat, *, progress: bool = True) -> int:
     """Parse ``path`` fully without storing it; return its quad count.
 
     Raises ParseError with ``file:line:column`` on the first syntax error,
-    on an ill-typed literal (``"abc"^^xsd:integer``), and on an empty file
-    (a file with no statements is almost always a mistake).
+    on an ill-typed literal (``"abc"^^xsd:integer``, ``"2024-02-30"^^xsd:date``),
+    on a literal over :data:`~graphkit.limits.MAX_LITERAL_BYTES`, and on an
+    empty file (a file with no statements is almost always a mistake).
     """
-    from graphkit.store.literals import ill_typed, ill_typed_error
-
+    guard_input(path, fmt)
     count = 0
     try:
         with open_for_parse(path, f"checking {path.name}") if progress else path.open("rb") as fh:
             for quad in ox.parse(fh, fmt):
                 count += 1
-                if isinstance(quad.object, ox.Literal) and ill_typed(quad.object):
-                    raise ill_typed_error(quad.object, path)
-    except (SyntaxError, ValueError, OSError, UnicodeDecodeError) as exc:
-        raise parse_error(exc, path) from None
+                check_quad(quad, path)
+    except PARSE_FAILURES as exc:
+        raise read_error(exc, path) from None
     if count == 0:
         raise ParseError("the file contains no RDF statements", str(path))
     return count
@@ -177,8 +237,9 @@ def check_file(path: Path, fmt: ox.RdfFormat, *, progress: bool = True) -> int:
 
 def iter_quads(path: Path, fmt: ox.RdfFormat) -> Iterator[ox.Quad]:
     """Stream the quads of a file, with ParseError on bad input."""
+    guard_input(path, fmt)
     try:
         with path.open("rb") as fh:
             yield from ox.parse(fh, fmt)
-    except (SyntaxError, ValueError, UnicodeDecodeError) as exc:
-        raise parse_error(exc, path) from None
+    except (SyntaxError, ValueError, UnicodeDecodeError, MemoryError) as exc:
+        raise read_error(exc, path) from None

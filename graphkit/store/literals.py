@@ -11,13 +11,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from graphkit.dates import is_real_day
 from graphkit.errors import ParseError
 from graphkit.vocab import XSD
 
 _YEAR = r"-?[0-9]{4,}"
 _MONTH = r"(0[1-9]|1[0-2])"
 _DAY = r"(0[1-9]|[12][0-9]|3[01])"
-_ZONE = r"(Z|[+-][0-9]{2}:[0-9]{2})?"
+_ZONE = r"(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?"
+_TIME = r"(([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?|24:00:00(\.0+)?)"
 _NUMBER = r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)"
 
 #: XSD datatype local name → regular expression for its lexical space.
@@ -33,9 +35,11 @@ LEXICAL: dict[str, str] = {
     "date": rf"^{_YEAR}-{_MONTH}-{_DAY}{_ZONE}$",
     "gYearMonth": rf"^{_YEAR}-{_MONTH}{_ZONE}$",
     "gYear": rf"^{_YEAR}{_ZONE}$",
-    "dateTime": rf"^{_YEAR}-{_MONTH}-{_DAY}T[0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}(\.[0-9]+)?{_ZONE}$",
+    "dateTime": rf"^{_YEAR}-{_MONTH}-{_DAY}T{_TIME}{_ZONE}$",
 }
 _COMPILED = {XSD + name: re.compile(pattern) for name, pattern in LEXICAL.items()}
+# Datatypes whose value must also be a day that exists (no 30 February).
+_CALENDAR = {XSD + "date", XSD + "dateTime"}
 
 
 def ill_typed(literal: ox.Literal) -> bool:
@@ -45,9 +49,16 @@ def ill_typed(literal: ox.Literal) -> bool:
     True
     >>> ill_typed(ox.Literal("2024-10", datatype=ox.NamedNode(XSD + "gYearMonth")))
     False
+    >>> ill_typed(ox.Literal("2024-02-30", datatype=ox.NamedNode(XSD + "date")))
+    True
     """
-    pattern = _COMPILED.get(literal.datatype.value)
-    return pattern is not None and pattern.match(literal.value) is None
+    datatype = literal.datatype.value
+    pattern = _COMPILED.get(datatype)
+    if pattern is None:
+        return False
+    if pattern.match(literal.value) is None:
+        return True
+    return datatype in _CALENDAR and not is_real_day(literal.value)
 
 
 def find_line(path: Path, value: str) -> int | None:
@@ -69,3 +80,84 @@ def ill_typed_error(literal: ox.Literal, path: Path) -> ParseError:
     line = find_line(path, literal.value)
     location = f"{path}:{line}" if line is not None else str(path)
     return ParseError(f"{literal.value!r} is not a valid xsd:{datatype}", location)
+
+
+# -- literals written in SPARQL update text --------------------------------------
+
+_TOKENS = re.compile(
+    r"""(?P<comment>\#[^\n]*)
+    |(?P<iri><[^<>"{}|^`\\\s]*>)
+    |(?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+        |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')""",
+    re.VERBOSE | re.DOTALL,
+)
+_DATATYPE = re.compile(r"\s*\^\^\s*(?:<([^<>\s]*)>|([A-Za-z][\w.-]*)?:([\w.-]*))")
+_PREFIX = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^<>\s]*)>", re.IGNORECASE)
+_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
+_SIMPLE_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f"}
+
+
+def _unescape(body: str) -> str:
+    def replace(match: re.Match) -> str:
+        code = match.group(1)
+        if len(code) > 1:
+            return chr(min(int(code[1:], 16), 0x10FFFF))
+        return _SIMPLE_ESCAPES.get(code, code)
+
+    return _ESCAPE.sub(replace, body) if "\\" in body else body
+
+
+def _position(text: str, offset: int) -> str:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return f"line {line}, column {column}"
+
+
+def check_update_literals(sparql: str, prefixes: dict[str, str] | None = None) -> None:
+    """Refuse an update whose text writes an ill-typed or over-long literal.
+
+    Raises :class:`~graphkit.errors.QueryError` with the line and column of
+    the literal in the update text. Literals that the update computes (BIND,
+    CONCAT) are not seen here.
+
+    >>> check_update_literals('INSERT DATA { <x:a> <x:p> "2024-02-30"^^xsd:date }')
+    Traceback (most recent call last):
+    ...
+    graphkit.errors.QueryError: line 1, column 27: '2024-02-30' is not a valid xsd:date
+    """
+    from graphkit.errors import QueryError
+    from graphkit.limits import literal_too_long, too_long_message
+    from graphkit.vocab import PREFIXES
+
+    known = {**PREFIXES, **(prefixes or {})}
+    known.update({name or "": iri for name, iri in _PREFIX.findall(sparql)})
+    for token in _TOKENS.finditer(sparql):
+        raw = token.group("string")
+        if raw is None:
+            continue
+        quote = 3 if raw[:3] in ('"""', "'''") else 1
+        value = _unescape(raw[quote:-quote])
+        if literal_too_long(value):
+            size = len(value.encode("utf-8", "surrogatepass"))
+            raise QueryError(f"{_position(sparql, token.start())}: {too_long_message(size)}")
+        typed = _DATATYPE.match(sparql, token.end())
+        if typed is None:
+            continue
+        iri, prefix, local = typed.groups()
+        if iri is None:
+            base = known.get(prefix or "")
+            if base is None:
+                continue  # an undeclared prefix: the engine reports it
+            iri = base + local
+        literal = ox.Literal(value, datatype=ox.NamedNode(iri)) if _is_iri(iri) else None
+        if literal is not None and ill_typed(literal):
+            name = iri.rsplit("#", 1)[-1]
+            raise QueryError(f"{_position(sparql, token.start())}: {value!r} is not a valid xsd:{name}")
+
+
+def _is_iri(text: str) -> bool:
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True

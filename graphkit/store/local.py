@@ -21,7 +21,7 @@ from graphkit.errors import (
     StoreInUseError,
 )
 from graphkit.store.base import QueryResult
-from graphkit.store.formats import check_file, open_for_parse, parse_error
+from graphkit.store.formats import check_file, guard_input, open_for_parse, read_error
 from graphkit.store.sparql import Term, inline_bindings, syntax_message
 from graphkit.vocab import PREFIXES
 
@@ -51,6 +51,7 @@ def bulk_load_checked(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
     the GIL, so the check runs alongside it at almost no extra time. The
     caller discards the store when this raises.
     """
+    guard_input(path, fmt)  # before any thread parses: entity bombs, deep RDF/XML
     failures: list[BaseException] = []
 
     def check() -> None:
@@ -65,8 +66,8 @@ def bulk_load_checked(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
     try:
         with open_for_parse(path, f"loading {path.name}") as fh:
             store.bulk_load(fh, fmt)
-    except (SyntaxError, ValueError, UnicodeDecodeError) as exc:
-        engine_error = parse_error(exc, path)
+    except (SyntaxError, ValueError, UnicodeDecodeError, MemoryError) as exc:
+        engine_error = read_error(exc, path)
     except OSError as exc:
         engine_error = StoreError(f"cannot read {path}: {exc}")
     finally:
@@ -220,8 +221,8 @@ class LocalBackend:
                     if path.stat().st_size == 0:
                         raise ParseError("the file contains no RDF statements", str(path))
                     self.store.load(fh, fmt)
-            except (SyntaxError, ValueError, UnicodeDecodeError) as exc:
-                raise parse_error(exc, path) from None
+            except (SyntaxError, ValueError, UnicodeDecodeError, MemoryError) as exc:
+                raise read_error(exc, path) from None
             except GraphkitError:
                 raise
             except OSError as exc:
