@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from helpers import TTL_PREFIXES, run, run_ok
 
 from graphkit.limits import MAX_LITERAL_BYTES, MAX_XML_DEPTH
-from tests.helpers import TTL_PREFIXES, run, run_ok
 
 GRAPHKIT = [sys.executable, "-c", "from graphkit.cli import main; main()"]
 RDF_OPEN = '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'

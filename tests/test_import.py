@@ -23,6 +23,7 @@ from csv_helpers import (
 
 import graphkit
 from graphkit.importer import OPTIONAL, REQUIRED
+from graphkit.limits import MAX_LITERAL_BYTES
 from graphkit.vocab import GK, GKD, XSD, data_dir
 
 # -- the happy path -------------------------------------------------------------------
@@ -251,19 +252,21 @@ def test_bom_crlf_quotes_and_hostile_text(cli, tmp_path):
 
 
 def test_a_huge_cell_is_handled(cli, tmp_path):
-    big = "x" * 10_000_000
+    big = "x" * MAX_LITERAL_BYTES  # the largest literal accepted
     folder = good_files(tmp_path / "csv")
     text = (folder / "entities.csv").read_text().replace("EXAMPLE DATA: a company", big)
     (folder / "entities.csv").write_text(text)
     store = tmp_path / "kg"
     result = run(cli, "import", folder, "--store", store)
     assert result.exit_code == 0, result.output
-    assert len(values(store, GKD + "acme", "http://purl.org/dc/terms/description")[0].value) == 10_000_000
+    assert (
+        len(values(store, GKD + "acme", "http://purl.org/dc/terms/description")[0].value) == MAX_LITERAL_BYTES
+    )
     (folder / "entities.csv").write_text(text.replace("Company", "Compnay"))
     before = count(store)
     bad = run(cli, "import", folder, "--store", store)
     assert bad.exit_code == 1 and "Compnay" in bad.output and len(bad.output) < 20_000
     (folder / "entities.csv").write_text(text.replace("Q4115189", big))
     bad = run(cli, "import", folder, "--store", store)
-    assert bad.exit_code == 1 and "10,000,000 characters" in bad.output and len(bad.output) < 20_000
+    assert bad.exit_code == 1 and "2,097,152 characters" in bad.output and len(bad.output) < 20_000
     assert count(store) == before
