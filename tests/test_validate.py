@@ -1,0 +1,184 @@
+"""Set-based validation reports exactly what pyshacl (the reference) reports."""
+
+from __future__ import annotations
+
+import io
+import random
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+from helpers import TTL_PREFIXES
+
+import graphkit
+from graphkit.model.graph import KnowledgeGraph
+from graphkit.model.shacl_reference import reference_results
+from graphkit.model.validate import iter_violations, results
+from graphkit.store.local import LocalBackend
+from graphkit.vocab import GK, GKD, ONTOLOGY_FILE, XSD, data_dir
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from generate import generate
+
+HOSTILE = "Acme \"quoted\" 'single' } ; DROP ALL ; #"
+
+
+def raw_graph(text: str, *, ontology: bool = False) -> KnowledgeGraph:
+    """A graph holding ``text`` as it is, ill-typed literals included (as an old store may)."""
+    store = ox.Store()
+    store.load(text.encode(), format=ox.RdfFormat.TURTLE if "@prefix" in text else ox.RdfFormat.N_TRIPLES)
+    if ontology:
+        store.load(path=str(data_dir() / ONTOLOGY_FILE), format=ox.RdfFormat.TURTLE)
+    return KnowledgeGraph(LocalBackend(store, kind="memory", description="test data", read_only=True))
+
+
+def _term(term) -> str | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.BlankNode):
+        return "_:"
+    if isinstance(term, ox.NamedNode):
+        return rdflib.URIRef(term.value).n3()
+    lang = term.language
+    plain = lang or term.datatype.value == XSD + "string"
+    datatype = None if plain else rdflib.URIRef(term.datatype.value)
+    return rdflib.Literal(term.value, lang=lang, datatype=datatype).n3()
+
+
+def fast_keys(kg: KnowledgeGraph) -> set[tuple]:
+    found = set()
+    for c, focus, path, value in results(kg):
+        shape = c.shape if c.component == "SPARQLConstraintComponent" else (c.shape, c.path)
+        path_iri = path.value if isinstance(path, ox.NamedNode) else c.path
+        found.add((_term(focus), path_iri, c.component, shape, _term(value)))
+    return found
+
+
+def reference_keys(kg: KnowledgeGraph) -> set[tuple]:
+    return {
+        (
+            "_:" if focus.startswith("_:") else focus,
+            path,
+            comp,
+            shape,
+            "_:" if v and v.startswith("_:") else v,
+        )
+        for focus, path, comp, shape, v in reference_results(kg)
+    }
+
+
+def assert_same(kg: KnowledgeGraph) -> set[tuple]:
+    fast = fast_keys(kg)
+    reference = reference_keys(kg)
+    assert fast - reference == set(), "reported but not by pyshacl"
+    assert reference - fast == set(), "missed"
+    return fast
+
+
+PLANTED = (
+    TTL_PREFIXES
+    + f"""
+gkd:a a gk:Company ; rdfs:label "A" , "A again" ; skos:altLabel "" , "ok"@en .
+gkd:b a gk:Company .
+gkd:c a gk:Person ; rdfs:label "C"@en ; dcterms:description "one" , "two" ; skos:altLabel gkd:a .
+gkd:d a gk:Company ; rdfs:label {rdflib.Literal(HOSTILE).n3()} ; rdf:type "not a class" .
+gkd:e a gkd:LocalKind ; rdfs:label "E" .
+gkd:LocalKind rdfs:subClassOf gk:Company .
+gkd:f a gk:Company ; rdfs:label "" .
+_:anon a gk:Company ; rdfs:label "anonymous" .
+gkd:a gk:metWith gkd:b .
+gkd:a gk:partnerOf gkd:c .
+gkd:rel-ab a gk:Relationship ; rdf:subject gkd:a ; rdf:predicate gk:metWith ; rdf:object gkd:b ;
+  dcterms:date "2024-02-30"^^xsd:date ; prov:wasDerivedFrom gkd:src ; gk:dateApproximate "yes"^^xsd:boolean .
+gkd:rel-bad a gk:Relationship ; rdf:subject "a literal" ; rdf:predicate gk:notARelation ;
+  rdf:object gkd:nobody , gkd:b ; prov:wasDerivedFrom gkd:a ; gk:accordingTo gkd:b ;
+  dcterms:date "March 2024" , "2024"^^xsd:gYear ; schema:startDate "2024\\n"^^xsd:gYear ;
+  schema:endDate "2024-13"^^xsd:gYearMonth ; gk:quote "" , _:q ; gk:grounds 42 .
+gkd:rel-nolink a gk:Relationship ; rdf:subject gkd:b ; rdf:predicate gk:metWith ; rdf:object gkd:a ;
+  prov:wasDerivedFrom gkd:src ; dcterms:date "2024-01-05"^^xsd:date .
+gkd:src a gk:NewsReport ; dcterms:title "T" , "U" ; schema:url "https://not-an-iri.example" ;
+  dcterms:issued "2024-02"^^xsd:gYearMonth , "2023"^^xsd:string .
+gkd:src2 a gk:Source ; dcterms:publisher "P" ; schema:url <https://example.org/s> ;
+  dcterms:issued "2024-01-01"^^xsd:date ; dcterms:title "ok" ; gk:dateApproximate true , false .
+gkd:stat a gk:Statistic ; gk:statisticOf gkd:a , gkd:b ; gk:indicator "" ; schema:value "abc"^^xsd:decimal ;
+  gk:comparator "more than" , "less than" ; dcterms:temporal "1980s"@en .
+gkd:stat2 a gk:Statistic ; gk:statisticOf "x" ; schema:value 3.5 ; prov:wasDerivedFrom gkd:src2 ;
+  gk:indicator "people" ; dcterms:date "2024-1-1"^^xsd:date .
+"""
+)
+
+
+def test_bundled_data_gives_the_same_empty_result(kg):
+    assert assert_same(kg) == set()
+
+
+@pytest.mark.parametrize("ontology", [False, True], ids=["data-only", "with-ontology"])
+def test_planted_violations_match_pyshacl(ontology):
+    found = assert_same(raw_graph(PLANTED, ontology=ontology))
+    components = {key[2] for key in found}
+    # Every kind of constraint in the shapes is exercised by the planted data.
+    assert components >= {
+        "MinCountConstraintComponent",
+        "MaxCountConstraintComponent",
+        "DatatypeConstraintComponent",
+        "NodeKindConstraintComponent",
+        "MinLengthConstraintComponent",
+        "PatternConstraintComponent",
+        "ClassConstraintComponent",
+        "OrConstraintComponent",
+        "SPARQLConstraintComponent",
+    }
+    assert ("<https://w3id.org/graphkit/id/rel-ab>", "http://purl.org/dc/terms/date") in {
+        k[:2] for k in found
+    }
+
+
+def test_generated_data_with_random_faults_matches_pyshacl():
+    out = io.StringIO()
+    generate(out, entities=60, seed=3)
+    lines = out.getvalue().splitlines()
+    rng = random.Random(7)
+    faults = [
+        lambda s: s.replace('"', '"', 1) if "label" not in s else "",  # drop a label
+        lambda s: s.replace("^^<http://www.w3.org/2001/XMLSchema#gYear>", ""),  # untyped year
+        lambda s: s.replace("-0", "-1", 1),  # months 10-19
+        lambda s: s.replace("/wasDerivedFrom>", "/wasDerivedFromX>"),  # lose a source
+        lambda s: s.replace("#subject>", "#object>"),  # two objects
+        lambda s: "",  # drop a triple (direct links, records, types)
+    ]
+    faulty = [rng.choice(faults)(line) if rng.random() < 0.05 else line for line in lines]
+    kg = raw_graph("\n".join(faulty) + "\n")
+    found = assert_same(kg)
+    assert len(found) > 20
+
+
+def test_impossible_date_already_in_a_store_is_a_violation_without_traceback(capfd):
+    kg = raw_graph(PLANTED)
+    violations = list(iter_violations(kg))
+    date = [v for v in violations if v.focus == GKD + "rel-ab" and v.path == "dcterms:date"]
+    assert date and "2024-02-30 is not a real date" in date[0].message
+    captured = capfd.readouterr()
+    assert "Traceback" not in captured.err + captured.out
+
+
+def test_limit_and_shape_choose_what_is_reported():
+    kg = raw_graph(PLANTED)
+    assert len(list(iter_violations(kg, limit=3))) == 3
+    sources = list(iter_violations(kg, shape="Source"))
+    assert sources and {v.shape for v in sources} == {"gk:SourceShape"}
+    by_iri = list(iter_violations(kg, shape="gk:SourceShape"))
+    assert {(v.focus, v.path, v.value) for v in by_iri} == {(v.focus, v.path, v.value) for v in sources}
+    with pytest.raises(graphkit.GraphkitError, match="no shape called 'Nope'; the shapes are: "):
+        list(iter_violations(kg, shape="Nope"))
+
+
+def test_remote_store_is_validated_by_its_own_engine(remote_store):
+    with graphkit.open(remote_store) as remote:
+        remote.update(f"INSERT DATA {{ <{GKD}x> a <{GK}Company> . <{GKD}x> <{GK}metWith> <{GKD}aws> . }}")
+        found = {(v.focus, v.path, v.shape) for v in iter_violations(remote)}
+        assert found == {
+            (GKD + "x", "rdfs:label", "gk:EntityShape"),
+            (GKD + "x", "gk:metWith", "gk:DirectEdgeQualifiedShape"),
+        }
