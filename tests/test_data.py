@@ -36,7 +36,7 @@ gkd:a a gk:Company ; rdfs:label "A" .
 gkd:b a gk:Company .
 gkd:a gk:metWith gkd:b .
 gkd:rel-ab a gk:Relationship ; rdf:subject gkd:a ; rdf:predicate gk:metWith ; rdf:object gkd:b ;
-  dcterms:date "2024-02-30"^^xsd:date .
+  dcterms:date "2024-02-30" .
 """,
         encoding="utf-8",
     )
