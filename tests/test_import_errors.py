@@ -262,6 +262,11 @@ def test_a_failed_write_changes_nothing(cli, tmp_path, any_writable_store, monke
     assert ("already exists" if remote else "nothing was written") in result.output
     assert triples(store_with_data) == before
     new = tmp_path / "never"
+
+    def fail(store, spool):
+        raise graphkit.errors.StoreError("the import failed and nothing was written: disk full")
+
+    monkeypatch.setattr(apply_module, "_bulk_load", fail)
     assert run(cli, "import", folder, "--store", new).exit_code == 1
     assert not new.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 

@@ -1,24 +1,29 @@
-"""Importing spreadsheets: entities.csv, relationships.csv and sources.csv.
+"""Importing into a store: spreadsheets (CSV) and FollowTheMoney entity streams.
 
->>> from graphkit.importer import import_csv, CsvProblems
+>>> from graphkit.importer import import_csv, ImportProblems
 >>> sorted(REQUIRED)
 ['entities', 'relationships', 'sources']
 
-Modules, in the order an import runs through them:
+Every import runs the same way: a reader turns its input into records, one
+shared pipeline checks and plans them, one function writes. Modules, in the
+order an import runs through them:
 
-* :mod:`~graphkit.importer.csv_files`: finding and reading the files (encoding,
-  delimiter, header, rows);
-* :mod:`~graphkit.importer.problems`: :class:`Problem` and :class:`CsvProblems`,
-  the report of everything wrong;
-* :mod:`~graphkit.importer.values`: checks of single cells (ids, dates...);
-* :mod:`~graphkit.importer.checks`: checks of rows and references, giving
-  the :mod:`~graphkit.importer.records`;
-* :mod:`~graphkit.importer.to_rdf`: IRIs from ids, and the quads;
-* :mod:`~graphkit.importer.apply`: the plan, the dry run and the atomic write.
+* :mod:`~graphkit.importer.csv_files` and :mod:`~graphkit.importer.csv_reader`:
+  the CSV reader (files, encoding, header, rows; checks of cells);
+* :mod:`~graphkit.importer.ftm_reader`: the FtM reader (JSON lines or a JSON
+  array of FollowTheMoney entities, mapped by ``data/ftm_mapping.toml``);
+* :mod:`~graphkit.importer.values`: checks of single values (ids, dates...);
+* :mod:`~graphkit.importer.problems`: :class:`Problem` and
+  :class:`ImportProblems`, the one report of everything wrong;
+* :mod:`~graphkit.importer.records` and :mod:`~graphkit.importer.to_rdf`: the
+  records every reader produces, their IRIs and triples;
+* :mod:`~graphkit.importer.pipeline`: references, comparison with the store,
+  the spool of triples to write: the :class:`~graphkit.importer.pipeline.Plan`;
+* :mod:`~graphkit.importer.apply`: the dry run and the one atomic write.
 """
 
 from graphkit.importer.apply import ImportReport, import_csv
 from graphkit.importer.csv_files import OPTIONAL, REQUIRED
-from graphkit.importer.problems import CsvProblems, Problem
+from graphkit.importer.problems import CsvProblems, ImportProblems, Problem
 
-__all__ = ["OPTIONAL", "REQUIRED", "CsvProblems", "ImportReport", "Problem", "import_csv"]
+__all__ = ["OPTIONAL", "REQUIRED", "CsvProblems", "ImportProblems", "ImportReport", "Problem", "import_csv"]

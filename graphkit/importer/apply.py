@@ -1,11 +1,17 @@
-"""Importing checked CSV rows into a store: plan, dry run, one atomic write.
+"""Importing into a store: the readers, the plan, the dry run and one atomic write.
 
-The write is a single SPARQL update request: it deletes what the imported
-rows owned before (so that an updated row replaces its old values) and
-inserts the new triples. Oxigraph runs one update request in one
-transaction, embedded or as a server, so an import is applied completely or
-not at all. A store folder that does not exist yet is built beside its final
-place and renamed into place only once the write has succeeded.
+Every import goes the same way, whatever the reader (CSV, FtM):
+reader -> :class:`~graphkit.importer.pipeline.Pipeline` (checks, comparison
+with the store, a spool of N-Triples) -> :class:`~graphkit.importer.pipeline.Plan`
+-> :func:`write_plan`, the only function that writes.
+
+Into an existing store the write is a single SPARQL update request: it
+deletes what the imported records owned before (so that an updated record
+replaces its old values) and inserts the new triples. Oxigraph runs one
+update request in one transaction, embedded or as a server, so an import is
+applied completely or not at all. A store folder that does not exist yet is
+bulk-loaded from the spool beside its final place and renamed into place only
+once the load has succeeded.
 """
 
 from __future__ import annotations
@@ -13,34 +19,25 @@ from __future__ import annotations
 import io
 import os
 import shutil
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from graphkit.errors import ReadOnlyStoreError, StoreError
-from graphkit.importer.checks import EmptyStore, Lookup, Records, check_tables
-from graphkit.importer.csv_files import KINDS, Table, find_inputs, read_table
-from graphkit.importer.problems import CsvProblems, Problem
-from graphkit.importer.to_rdf import (
-    ENTITY_PREDICATES,
-    WIKIDATA,
-    entity_iri,
-    entity_quads,
-    owned_by_entity,
-    relationship_iri,
-    relationship_quads,
-    source_iri,
-    source_quads,
-)
+from graphkit.importer.csv_files import KINDS as FILE_KINDS
+from graphkit.importer.csv_files import Table, find_inputs, read_table
+from graphkit.importer.csv_reader import read_csv_tables
+from graphkit.importer.pipeline import BATCH, KINDS, Pipeline, Plan
+from graphkit.importer.problems import ImportProblems, Problem
+from graphkit.importer.to_rdf import ENTITY_PREDICATES, WIKIDATA
 from graphkit.model.graph import KnowledgeGraph
 from graphkit.store import _NewStore
 from graphkit.store.local import LocalBackend, make_staging
 from graphkit.vocab import OWL, RDF
 
-_BATCH = 1000
-_SUBJECT, _PREDICATE, _OBJECT = (ox.NamedNode(RDF + n) for n in ("subject", "predicate", "object"))
+_SUBJECT, _PREDICATE, _OBJECT = (f"<{RDF}{n}>" for n in ("subject", "predicate", "object"))
 
 
 @dataclass
@@ -61,7 +58,7 @@ class ImportReport:
 
     @property
     def written(self) -> bool:
-        """Whether anything would change (new or updated rows)."""
+        """Whether anything would change (new or updated records)."""
         return any(self.count(k, s) for k in KINDS for s in ("new", "updated"))
 
     def to_dict(self) -> dict:
@@ -75,7 +72,7 @@ def _values(terms: Iterable[ox.NamedNode]) -> str:
     return " ".join(str(t) for t in terms)
 
 
-def _batches(items: Sequence, size: int = _BATCH) -> Iterable[Sequence]:
+def _batches(items: Sequence, size: int = BATCH) -> Iterable[Sequence]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
@@ -131,108 +128,49 @@ def _is_new_store(kg: KnowledgeGraph) -> bool:
     return isinstance(backend, _NewStore) and backend.created is None
 
 
-# -- the plan -------------------------------------------------------------------
+# -- writing --------------------------------------------------------------------
 
 
-@dataclass
-class _Resource:
-    kind: str
-    id: str
-    quads: list[ox.Quad]  # the triples whose subject is the resource
-    edge: ox.Triple | None = None  # a relationship's direct triple
-
-
-def _resources(records: Records) -> dict[str, _Resource]:
-    resources: dict[str, _Resource] = {}
-    for e in records.entities:
-        resources[entity_iri(e.id)] = _Resource("entities", e.id, entity_quads(e))
-    for s in records.sources:
-        resources[source_iri(s.id)] = _Resource("sources", s.id, source_quads(s))
-    for r in records.relationships:
-        direct, *own = relationship_quads(r)
-        resources[relationship_iri(r.id)] = _Resource("relationships", r.id, own, direct.triple)
-    return resources
-
-
-def _status(
-    resources: dict[str, _Resource], existing: dict[str, set[tuple]]
-) -> dict[str, dict[str, list[str]]]:
-    changes: dict[str, dict[str, list[str]]] = {k: {"new": [], "updated": [], "unchanged": []} for k in KINDS}
-    for iri, res in resources.items():
-        old = existing.get(iri, set())
-        if res.kind == "entities":
-            old = {(p, o) for p, o in old if owned_by_entity(p, o)}
-        new = {(q.predicate, q.object) for q in res.quads}
-        status = "new" if not old else "unchanged" if old == new else "updated"
-        changes[res.kind][status].append(res.id)
-    return changes
-
-
-def _stale_edges(resources: dict[str, _Resource], existing: dict[str, set[tuple]]) -> list[ox.Triple]:
-    """Direct triples of relationships whose subject, relation or object changed."""
-    stale = []
-    for iri, res in resources.items():
-        if res.kind != "relationships" or iri not in existing:
-            continue
-        old = dict(existing[iri])  # at most one subject, predicate, object each
-        parts = [old.get(_SUBJECT), old.get(_PREDICATE), old.get(_OBJECT)]
-        if all(isinstance(p, ox.NamedNode) for p in parts):
-            triple = ox.Triple(*parts)
-            if triple != res.edge:
-                stale.append(triple)
-    return stale
-
-
-def build_update(resources: dict[str, _Resource], stale_edges: Sequence[ox.Triple] = ()) -> str:
-    """The one SPARQL update that replaces the imported resources' triples.
-
-    >>> print(build_update({}))
-    <BLANKLINE>
-    """
-    whole = [ox.NamedNode(i) for i, r in resources.items() if r.kind != "entities"]
-    entities = [ox.NamedNode(i) for i, r in resources.items() if r.kind == "entities"]
+def build_update(plan: Plan) -> str:
+    """The one SPARQL update that replaces the imported resources' triples."""
     ops = []
-    if whole:
-        ops.append(f"DELETE {{ ?x ?p ?o }} WHERE {{ VALUES ?x {{ {_values(whole)} }} ?x ?p ?o }}")
-    if stale_edges:
-        rows = " ".join(f"({t.subject} {t.predicate} {t.object})" for t in stale_edges)
+    if plan.replace:
+        for batch in _batches(plan.replace, 10 * BATCH):
+            values = _values(ox.NamedNode(i) for i in batch)
+            ops.append(f"DELETE {{ ?x ?p ?o }} WHERE {{ VALUES ?x {{ {values} }} ?x ?p ?o }}")
+    if plan.stale_edges:
+        rows = " ".join(f"(<{s}> <{p}> <{o}>)" for s, p, o in plan.stale_edges)
         ops.append(
             f"DELETE {{ ?s ?p ?o }} WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} ?s ?p ?o "
             f"FILTER NOT EXISTS {{ ?r {_SUBJECT} ?s ; {_PREDICATE} ?p ; {_OBJECT} ?o }} }}"
         )
-    if entities:
-        owned = ", ".join(str(p) for p in ENTITY_PREDICATES)
-        ops.append(
-            f"DELETE {{ ?x ?p ?o }} WHERE {{ VALUES ?x {{ {_values(entities)} }} ?x ?p ?o "
-            f"FILTER(?p IN ({owned}) || (?p = <{OWL}sameAs> && isIRI(?o) "
-            f'&& STRSTARTS(STR(?o), "{WIKIDATA}"))) }}'
-        )
-    triples = [q for r in resources.values() for q in r.quads]
-    triples += [
-        ox.Quad(r.edge.subject, r.edge.predicate, r.edge.object) for r in resources.values() if r.edge
-    ]
-    if triples:
+    if plan.replace_entities:
+        owned = ", ".join(f"<{p}>" for p in ENTITY_PREDICATES)
+        for batch in _batches(plan.replace_entities, 10 * BATCH):
+            values = _values(map(ox.NamedNode, batch))
+            ops.append(
+                f"DELETE {{ ?x ?p ?o }} WHERE {{ VALUES ?x {{ {values} }} ?x ?p ?o "
+                f"FILTER(?p IN ({owned}) || (?p = <{OWL}sameAs> && isIRI(?o) "
+                f'&& STRSTARTS(STR(?o), "{WIKIDATA}"))) }}'
+            )
+    if plan.triples:
         out = io.StringIO()
         out.write("INSERT DATA {\n")
-        for q in triples:
-            out.write(f"{q.subject} {q.predicate} {q.object} .\n")
+        out.writelines(plan.lines())
         out.write("}")
         ops.append(out.getvalue())
     return " ;\n".join(ops)
 
 
-# -- writing --------------------------------------------------------------------
-
-
-def _run_update(kg: KnowledgeGraph, text: str) -> None:
+def _bulk_load(store: ox.Store, spool: Path) -> None:
     try:
-        kg.backend.update(text)
-    except (RuntimeError, ValueError) as exc:
+        store.bulk_load(path=str(spool), format=ox.RdfFormat.N_TRIPLES)
+    except (RuntimeError, ValueError, SyntaxError, OSError) as exc:
         raise StoreError(f"the import failed and nothing was written: {exc}") from None
 
 
-def _create_store(path: Path, text: str) -> LocalBackend:
-    """Write into a new store folder, all or nothing: no folder is left on failure."""
+def _create_store(path: Path, plan: Plan) -> LocalBackend:
+    """Bulk-load the plan into a new store folder, all or nothing: no folder is left on failure."""
     made: list[Path] = []
     parent = path.parent
     while not parent.exists():
@@ -241,10 +179,7 @@ def _create_store(path: Path, text: str) -> LocalBackend:
     staging = make_staging(path, "importing")
     try:
         store = ox.Store(str(staging))
-        try:
-            store.update(text)
-        except (RuntimeError, ValueError, SyntaxError) as exc:
-            raise StoreError(f"the import failed and nothing was written: {exc}") from None
+        _bulk_load(store, plan.spool)
         store.flush()
         del store
         if path.exists():
@@ -259,6 +194,22 @@ def _create_store(path: Path, text: str) -> LocalBackend:
     return LocalBackend.persistent(path, read_only=False)
 
 
+def write_plan(kg: KnowledgeGraph, plan: Plan) -> bool:
+    """Write a plan into ``kg`` in one atomic step; True when a new store was created.
+
+    This is the only place an import writes.
+    """
+    if _is_new_store(kg):
+        kg.backend.created = _create_store(kg.backend.path, plan)  # type: ignore[attr-defined]
+        return True
+    text = build_update(plan)
+    try:
+        kg.backend.update(text)
+    except (RuntimeError, ValueError) as exc:
+        raise StoreError(f"the import failed and nothing was written: {exc}") from None
+    return False
+
+
 def require_writable(kg: KnowledgeGraph) -> None:
     """Refuse read-only stores, with the store's own explanation."""
     if kg.read_only:
@@ -268,6 +219,43 @@ def require_writable(kg: KnowledgeGraph) -> None:
         raise ReadOnlyStoreError(f"{kg.backend.description} is read-only")
 
 
+def run_import(
+    kg: KnowledgeGraph,
+    read: Callable[[Pipeline], None],
+    files: dict[str, str],
+    *,
+    dry_run: bool = False,
+    order: Callable[[Problem], tuple] | None = None,
+) -> ImportReport:
+    """Run a reader into the pipeline, then report (``dry_run``) or write the plan.
+
+    ``read`` feeds every record of the input to the pipeline it is given.
+    On any problem, :class:`~graphkit.importer.problems.ImportProblems` is
+    raised listing them all, and nothing is written.
+    """
+    if not dry_run:
+        require_writable(kg)
+    new_store = _is_new_store(kg)
+    pipeline = Pipeline(kg.schema, None if new_store else StoreLookup(kg))
+    try:
+        read(pipeline)
+        plan = pipeline.finish()
+        if pipeline.problems:
+            problems = sorted(pipeline.problems, key=order) if order else pipeline.problems
+            raise ImportProblems(problems, pipeline.notes)
+        report = ImportReport(
+            store=kg.backend.description, dry_run=dry_run, files=files, changes=plan.changes
+        )
+        if dry_run or not plan.written:
+            return report
+        report.triples_before = 0 if new_store else kg.triple_count()
+        report.created_store = write_plan(kg, plan)
+        report.triples_after = kg.triple_count()
+        return report
+    finally:
+        pipeline.close()
+
+
 def import_csv(
     kg: KnowledgeGraph, inputs: Sequence[str | os.PathLike], *, dry_run: bool = False
 ) -> ImportReport:
@@ -275,50 +263,42 @@ def import_csv(
 
     ``inputs`` is a folder holding the files, or the files themselves
     (recognised by name). Every row is checked first; on any problem
-    :class:`~graphkit.importer.csv_files.CsvProblems` is raised listing them
+    :class:`~graphkit.importer.problems.ImportProblems` is raised listing them
     all, and nothing is written. ``dry_run`` checks and plans without
     writing (it works on read-only stores too, to check files against them).
+
+    >>> import graphkit, tempfile
+    >>> with graphkit.open(tempfile.mkdtemp() + "/kg", create=True) as kg:
+    ...     report = import_csv(kg, ["data/templates/example"])
+    >>> report.count("relationships", "new") > 0
+    True
     """
     if not dry_run:
         require_writable(kg)
     files = find_inputs(inputs)
     tables: dict[str, Table] = {}
-    problems: list[Problem] = []
-    unreadable = []
+    file_problems: list[Problem] = []
+    unreadable = set()
     for kind, path in files.items():
         table, found = read_table(kind, path)
-        problems += found
+        file_problems += found
         if table is None:
-            unreadable.append(kind)
+            unreadable.add(kind)
         else:
             tables[kind] = table
-    new_store = _is_new_store(kg)
-    lookup: Lookup = EmptyStore() if new_store else StoreLookup(kg)
-    records, row_problems, notes = check_tables(tables, kg.schema, lookup, unreadable)
-    problems += row_problems
-    if problems:
-        order = {str(path): KINDS.index(kind) for kind, path in files.items()}
-        columns = {(t.name, c): i for t in tables.values() for i, c in enumerate(t.columns)}
-        problems.sort(key=lambda p: (order.get(p.file, -1), p.row or 0, columns.get((p.file, p.column), 0)))
-        raise CsvProblems(problems, notes if row_problems else ())
-    resources = _resources(records)
-    existing = {} if new_store or not resources else StoreLookup(kg).triples_of(resources)
-    report = ImportReport(
-        store=kg.backend.description,
-        dry_run=dry_run,
-        files={kind: str(path) for kind, path in files.items()},
-        changes=_status(resources, existing),
+
+    def read(pipeline: Pipeline) -> None:
+        pipeline.unreadable = unreadable
+        for problem in file_problems:
+            pipeline.problem(problem)
+        read_csv_tables(tables, kg.schema, pipeline)
+
+    file_order = {str(path): FILE_KINDS.index(kind) for kind, path in files.items()}
+    columns = {(t.name, c): i for t in tables.values() for i, c in enumerate(t.columns)}
+
+    def order(p: Problem) -> tuple:
+        return (file_order.get(p.file, -1), p.row or 0, columns.get((p.file, p.column), 0))
+
+    return run_import(
+        kg, read, {kind: str(path) for kind, path in files.items()}, dry_run=dry_run, order=order
     )
-    if dry_run or not report.written:
-        return report
-    text = build_update(resources, _stale_edges(resources, existing))
-    if new_store:
-        report.triples_before = 0
-        created = _create_store(kg.backend.path, text)  # type: ignore[attr-defined]
-        kg.backend.created = created  # type: ignore[attr-defined]
-        report.created_store = True
-    else:
-        report.triples_before = kg.triple_count()
-        _run_update(kg, text)
-    report.triples_after = kg.triple_count()
-    return report

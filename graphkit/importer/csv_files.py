@@ -95,7 +95,8 @@ class Table:
     path: Path
     name: str
     columns: list[str]
-    rows: list[Row] = field(default_factory=list)
+    rows: Iterator[Row] = field(default_factory=lambda: iter(()))
+    problems: list[Problem] = field(default_factory=list)
 
 
 # -- finding the files ---------------------------------------------------------
@@ -293,66 +294,88 @@ def _check_header(kind: str, header: list[str], text: str, name: str) -> tuple[l
 
 
 def read_table(kind: str, path: Path) -> tuple[Table | None, list[Problem]]:
-    """Read one CSV file; return it (or None when unreadable) and the problems found."""
+    """Open one CSV file; return it (or None when unreadable) and the problems found so far.
+
+    The rows are read lazily as ``table.rows`` is iterated; problems found
+    on the way (a broken quote, too many cells) are added to ``table.problems``.
+    """
     name = str(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         return None, [Problem(name, f"cannot read the file: {exc.strerror or exc}")]
     text, problems = _decode(data, name)
+    del data
     if text is None:
         return None, problems
+    records = _records(text)
     with _large_cells():
-        records: list[list[str]] = []
         try:
-            records.extend(_records(text))
+            header = next(records, None)
         except csv.Error as exc:
             return None, [
-                Problem(
-                    name,
-                    f"the file is not valid CSV ({exc}); check the quotes in this row",
-                    row=len(records) + 1,
-                )
+                Problem(name, f"the file is not valid CSV ({exc}); check the quotes in this row", row=1)
             ]
-    if not records or not any(c.strip() for c in records[0]):
+    if header is None or not any(c.strip() for c in header):
         required = ", ".join(REQUIRED[kind])
         return None, [Problem(name, f"the first row must be the header ({required})", row=1)]
-    columns, problems = _check_header(kind, records[0], text, name)
-    table = Table(kind, path, name, columns)
+    columns, problems = _check_header(kind, header, text, name)
     if problems:
         return None, problems
+    table = Table(kind, path, name, columns)
+    table.rows = _rows(table, records)
+    return table, []
+
+
+def _rows(table: Table, records: Iterator[list[str]]) -> Iterator[Row]:
+    columns, name, problems = table.columns, table.name, table.problems
     width = len(columns)
-    for number, record in enumerate(records[1:], start=2):
-        if not any(cell.strip() for cell in record):
-            continue  # blank rows are skipped
-        extra = [c for c in record[width:] if c.strip()]
-        if extra:
-            problems.append(
-                Problem(
-                    name,
-                    f"the row has {len(record)} cells but the header has {width}; "
-                    "a cell holding a comma must be quoted",
-                    row=number,
-                    value=extra[0],
-                )
-            )
-            continue
-        cells: dict[str, str] = {}
-        for column, cell in zip(columns, record, strict=False):
-            if not column:
-                if cell.strip():
-                    problems.append(
-                        Problem(name, "a value in a column with no header", row=number, value=cell)
+    number = 1
+    with _large_cells():
+        while True:
+            try:
+                record = next(records)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                problems.append(
+                    Problem(
+                        name,
+                        f"the file is not valid CSV ({exc}); check the quotes in this row",
+                        row=number + 1,
                     )
+                )
+                return
+            number += 1
+            if not any(cell.strip() for cell in record):
+                continue  # blank rows are skipped
+            extra = [c for c in record[width:] if c.strip()]
+            if extra:
+                problems.append(
+                    Problem(
+                        name,
+                        f"the row has {len(record)} cells but the header has {width}; "
+                        "a cell holding a comma must be quoted",
+                        row=number,
+                        value=extra[0],
+                    )
+                )
                 continue
-            if literal_too_long(cell):
-                size = len(cell.encode("utf-8", "surrogatepass"))
-                problems.append(Problem(name, too_long_message(size), row=number, column=column))
-                continue
-            if not column.startswith("#"):
-                cells[column] = cell
-        table.rows.append(Row(number, cells))
-    return table, problems
+            cells: dict[str, str] = {}
+            for column, cell in zip(columns, record, strict=False):
+                if not column:
+                    if cell.strip():
+                        problems.append(
+                            Problem(name, "a value in a column with no header", row=number, value=cell)
+                        )
+                    continue
+                if literal_too_long(cell):
+                    size = len(cell.encode("utf-8", "surrogatepass"))
+                    problems.append(Problem(name, too_long_message(size), row=number, column=column))
+                    continue
+                if not column.startswith("#"):
+                    cells[column] = cell
+            yield Row(number, cells)
 
 
 def split_list(cell: str) -> list[str]:

@@ -1,9 +1,14 @@
-"""Problems found in the CSV files, and the error that lists them all."""
+"""Problems found in the input, and the error that lists them all.
+
+One report for every reader: a CSV problem names its file, row (as a
+spreadsheet shows it) and column; an FtM problem names its file, line,
+entity id and property.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from graphkit.errors import GraphkitError, ParseError
 
@@ -17,6 +22,8 @@ class Problem:
 
     >>> print(Problem("entities.csv", "unknown entity type", row=4, column="type", value="Compnay"))
     entities.csv, row 4, column 'type', value 'Compnay': unknown entity type
+    >>> print(Problem("x.ftm.json", "unknown schema", row=2, column="schema", entity="e1", unit="line"))
+    x.ftm.json, line 2, entity 'e1', property 'schema': unknown schema
     """
 
     file: str
@@ -24,19 +31,35 @@ class Problem:
     row: int | None = None
     column: str | None = None
     value: str | None = None
+    entity: str | None = None
+    #: "row" for spreadsheets (row and column), "line" for JSON lines (line and property)
+    unit: str = "row"
 
     def __str__(self) -> str:
         where = [self.file]
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(f"{self.unit} {self.row}")
+        if self.entity is not None:
+            where.append(f"entity {shown(self.entity)}")
         if self.column is not None:
-            where.append(f"column {self.column!r}")
+            where.append(f"{'property' if self.unit == 'line' else 'column'} {self.column!r}")
         if self.value is not None:
             where.append(f"value {shown(self.value)}")
         return f"{', '.join(where)}: {self.message}"
 
+    def at(self, message: str, **changes) -> Problem:
+        """The same place with a message (and other fields) filled in.
+
+        >>> print(Problem("a.csv", "", row=3).at("bad", column="id"))
+        a.csv, row 3, column 'id': bad
+        """
+        return replace(self, message=message, **changes)
+
     def to_dict(self) -> dict:
-        return self.__dict__.copy()
+        data = {k: v for k, v in self.__dict__.items() if k != "unit"}
+        if data["entity"] is None:
+            del data["entity"]
+        return data
 
 
 def shown(value: str) -> str:
@@ -50,8 +73,8 @@ def shown(value: str) -> str:
     return repr(value)
 
 
-class CsvProblems(ParseError):
-    """The CSV files cannot be imported; ``problems`` says where and why.
+class ImportProblems(ParseError):
+    """The input cannot be imported; ``problems`` says where and why.
 
     ``notes`` are printed once after the list (for example the allowed
     entity types), so that a hundred bad rows do not repeat them.
@@ -70,3 +93,7 @@ class CsvProblems(ParseError):
 
     def to_dict(self) -> dict:
         return {"problems": [p.to_dict() for p in self.problems], "notes": self.notes}
+
+
+#: The name the CSV importer has always raised.
+CsvProblems = ImportProblems

@@ -1,4 +1,9 @@
-"""What the checked rows become, and what the checks may ask the store."""
+"""What every reader (CSV, FtM) turns its input into, and what the checks may ask the store.
+
+A record carries ``where``: a :class:`~graphkit.importer.problems.Problem`
+with an empty message that locates it in its file, so that the shared checks
+can report any later problem (an unknown reference) at the right place.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from graphkit.importer.csv_files import Row
+from graphkit.importer.problems import Problem
 
 
 class Lookup(Protocol):
@@ -18,6 +23,9 @@ class Lookup(Protocol):
     def existing_edges(self, edges: Collection[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
         """Those (subject, predicate, object) IRI triples that are in the store."""
 
+    def triples_of(self, iris: Collection[str]) -> dict[str, set[tuple]]:
+        """Every (predicate, object) of each IRI, as pyoxigraph terms."""
+
 
 class EmptyStore:
     """A store with nothing in it yet (a new embedded store)."""
@@ -28,10 +36,17 @@ class EmptyStore:
     def existing_edges(self, edges: Collection[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
         return set()
 
+    def triples_of(self, iris: Collection[str]) -> dict[str, set[tuple]]:
+        return {}
+
+
+#: Extra (predicate IRI, N-Triples object) pairs a reader adds to a resource.
+Extra = list[tuple[str, str]]
+
 
 @dataclass
 class EntityRecord:
-    row: Row
+    where: Problem
     id: str
     type: str
     label: str
@@ -39,24 +54,25 @@ class EntityRecord:
     description: str = ""
     wikidata: str | None = None
     country: str | None = None
+    extra: Extra = field(default_factory=list)
 
 
 @dataclass
 class SourceRecord:
-    row: Row
+    where: Problem
     id: str
     type: str
     title: str
     publisher: str
-    url: str
-    published: str
+    url: str = ""
+    published: str = ""
     approximate: bool = False
     excerpt: str = ""
 
 
 @dataclass
 class RelationshipRecord:
-    row: Row
+    where: Problem
     id: str
     subject: str
     predicate: str
@@ -70,10 +86,4 @@ class RelationshipRecord:
     quote: str = ""
     grounds: str = ""
     according_to: str = ""
-
-
-@dataclass
-class Records:
-    entities: list[EntityRecord] = field(default_factory=list)
-    relationships: list[RelationshipRecord] = field(default_factory=list)
-    sources: list[SourceRecord] = field(default_factory=list)
+    extra: Extra = field(default_factory=list)

@@ -26,7 +26,7 @@ import pyoxigraph as ox
 from graphkit.vocab import DCTERMS, GK, GKD, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 
 if TYPE_CHECKING:
-    from graphkit.importer.checks import EntityRecord, RelationshipRecord, SourceRecord
+    from graphkit.importer.records import EntityRecord, RelationshipRecord, SourceRecord
 
 #: Ids must be usable in an IRI as they are.
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -40,20 +40,18 @@ WIKIDATA = "http://www.wikidata.org/entity/"
 EXCERPT = GK + "quote"
 
 
-def _n(iri: str) -> ox.NamedNode:
-    return ox.NamedNode(iri)
+TYPE = RDF + "type"
+LABEL = RDFS + "label"
+ALT_LABEL = SKOS + "altLabel"
+DESCRIPTION = DCTERMS + "description"
+SAME_AS = OWL + "sameAs"
+IDENTIFIER = DCTERMS + "identifier"
+FTM_SCHEMA = GK + "ftmSchema"
 
-
-TYPE = _n(RDF + "type")
-LABEL = _n(RDFS + "label")
-ALT_LABEL = _n(SKOS + "altLabel")
-DESCRIPTION = _n(DCTERMS + "description")
-SAME_AS = _n(OWL + "sameAs")
-
-#: The predicates an entity row describes. Re-importing a row replaces these
+#: The predicates an entity record describes. Re-importing it replaces these
 #: (and owl:sameAs links to Wikidata) and leaves the entity's relationships,
-#: which belong to relationship rows, alone.
-ENTITY_PREDICATES = (TYPE, LABEL, ALT_LABEL, DESCRIPTION)
+#: which belong to relationship records, alone.
+ENTITY_PREDICATES = (TYPE, LABEL, ALT_LABEL, DESCRIPTION, IDENTIFIER, FTM_SCHEMA)
 
 
 def suggest_id(text: str) -> str:
@@ -119,98 +117,114 @@ def relationship_id(
     return "-".join(parts)
 
 
-def date_literal(text: str) -> ox.Literal:
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f"\\\x7f]')
+
+
+def nt_literal(text: str, datatype: str | None = None) -> str:
+    """A literal in N-Triples, spelled exactly as pyoxigraph spells it.
+
+    >>> nt_literal('say "hi"'), nt_literal("2024", XSD + "gYear")[-6:]
+    ('"say \\\\"hi\\\\""', 'gYear>')
+    """
+    if _NEEDS_ESCAPE.search(text):
+        term = str(ox.Literal(text, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(text))
+        return term
+    return f'"{text}"^^<{datatype}>' if datatype else f'"{text}"'
+
+
+def nt_iri(iri: str) -> str:
+    """An IRI in N-Triples (the IRI is already checked or built from a checked id).
+
+    >>> nt_iri(GKD + "acme")
+    '<https://w3id.org/graphkit/id/acme>'
+    """
+    return f"<{iri}>"
+
+
+def date_literal(text: str) -> str:
     """A fuzzy date with the XSD datatype that fits its precision.
 
-    >>> date_literal("2024").datatype.value.rsplit("#")[-1], date_literal("2024-10-01").datatype.value[-4:]
-    ('gYear', 'date')
+    >>> date_literal("2024")[-6:], date_literal("2024-10-01")[-5:]
+    ('gYear>', 'date>')
     """
     kind = {4: "gYear", 7: "gYearMonth"}.get(len(text), "date")
-    return ox.Literal(text, datatype=_n(XSD + kind))
+    return nt_literal(text, XSD + kind)
 
 
-_TRUE = ox.Literal("true", datatype=_n(XSD + "boolean"))
+TRUE = nt_literal("true", XSD + "boolean")
+
+#: A resource's triples: (predicate IRI, object in N-Triples).
+Pairs = list[tuple[str, str]]
 
 
-def _quad(s: str | ox.NamedNode, p: str | ox.NamedNode, o) -> ox.Quad:
-    s = _n(s) if isinstance(s, str) else s
-    p = _n(p) if isinstance(p, str) else p
-    return ox.Quad(s, p, o, ox.DefaultGraph())
-
-
-def entity_quads(entity: EntityRecord) -> list[ox.Quad]:
-    """The triples of one entity row."""
-    node = _n(entity_iri(entity.id))
-    quads = [
-        _quad(node, TYPE, _n(entity.type)),
-        _quad(node, LABEL, ox.Literal(entity.label)),
-    ]
-    quads += [_quad(node, ALT_LABEL, ox.Literal(alias)) for alias in entity.aliases]
+def entity_pairs(entity: EntityRecord) -> Pairs:
+    """The triples of one entity record (its subject is ``entity_iri(entity.id)``)."""
+    pairs = [(TYPE, nt_iri(entity.type)), (LABEL, nt_literal(entity.label))]
+    pairs += [(ALT_LABEL, nt_literal(alias)) for alias in entity.aliases]
     if entity.description:
-        quads.append(_quad(node, DESCRIPTION, ox.Literal(entity.description)))
+        pairs.append((DESCRIPTION, nt_literal(entity.description)))
     if entity.wikidata:
-        quads.append(_quad(node, SAME_AS, _n(entity.wikidata)))
-    return quads
+        pairs.append((SAME_AS, nt_iri(entity.wikidata)))
+    return pairs + entity.extra
 
 
-def source_quads(source: SourceRecord) -> list[ox.Quad]:
-    """The triples of one source row."""
-    node = _n(source_iri(source.id))
-    quads = [
-        _quad(node, TYPE, _n(source.type)),
-        _quad(node, DCTERMS + "title", ox.Literal(source.title)),
-        _quad(node, DCTERMS + "publisher", ox.Literal(source.publisher)),
-        _quad(node, SCHEMA + "url", _n(source.url)),
-        _quad(node, DCTERMS + "issued", date_literal(source.published)),
+def source_pairs(source: SourceRecord) -> Pairs:
+    """The triples of one source record."""
+    pairs = [
+        (TYPE, nt_iri(source.type)),
+        (DCTERMS + "title", nt_literal(source.title)),
+        (DCTERMS + "publisher", nt_literal(source.publisher)),
     ]
+    if source.url:
+        pairs.append((SCHEMA + "url", nt_iri(source.url)))
+    if source.published:
+        pairs.append((DCTERMS + "issued", date_literal(source.published)))
     if source.approximate:
-        quads.append(_quad(node, GK + "dateApproximate", _TRUE))
+        pairs.append((GK + "dateApproximate", TRUE))
     if source.excerpt:
-        quads.append(_quad(node, EXCERPT, ox.Literal(source.excerpt)))
-    return quads
+        pairs.append((EXCERPT, nt_literal(source.excerpt)))
+    return pairs
 
 
-def relationship_quads(rel: RelationshipRecord) -> list[ox.Quad]:
-    """The direct triple and the qualified ``gk:Relationship`` of one row."""
-    subject, predicate, object_ = _n(entity_iri(rel.subject)), _n(rel.predicate), _n(entity_iri(rel.object))
-    node = _n(relationship_iri(rel.id))
-    quads = [
-        _quad(subject, predicate, object_),
-        _quad(node, TYPE, _n(GK + "Relationship")),
-        _quad(node, RDF + "subject", subject),
-        _quad(node, RDF + "predicate", predicate),
-        _quad(node, RDF + "object", object_),
+def relationship_pairs(rel: RelationshipRecord) -> tuple[tuple[str, str, str], Pairs]:
+    """The direct triple (subject, predicate, object IRIs) and the qualified ``gk:Relationship``."""
+    subject, object_ = entity_iri(rel.subject), entity_iri(rel.object)
+    pairs = [
+        (TYPE, nt_iri(GK + "Relationship")),
+        (RDF + "subject", nt_iri(subject)),
+        (RDF + "predicate", nt_iri(rel.predicate)),
+        (RDF + "object", nt_iri(object_)),
     ]
-    for column, prop in (
-        ("date", DCTERMS + "date"),
-        ("start", SCHEMA + "startDate"),
-        ("end", SCHEMA + "endDate"),
+    for value, prop in (
+        (rel.date, DCTERMS + "date"),
+        (rel.start, SCHEMA + "startDate"),
+        (rel.end, SCHEMA + "endDate"),
     ):
-        value = getattr(rel, column)
         if value:
-            quads.append(_quad(node, prop, date_literal(value)))
+            pairs.append((prop, date_literal(value)))
     if rel.approximate:
-        quads.append(_quad(node, GK + "dateApproximate", _TRUE))
-    for column, prop in (
-        ("description", DCTERMS + "description"),
-        ("quote", GK + "quote"),
-        ("grounds", GK + "grounds"),
+        pairs.append((GK + "dateApproximate", TRUE))
+    for value, prop in (
+        (rel.description, DESCRIPTION),
+        (rel.quote, GK + "quote"),
+        (rel.grounds, GK + "grounds"),
     ):
-        value = getattr(rel, column)
         if value:
-            quads.append(_quad(node, prop, ox.Literal(value)))
+            pairs.append((prop, nt_literal(value)))
     if rel.according_to:
-        quads.append(_quad(node, GK + "accordingTo", _n(entity_iri(rel.according_to))))
-    quads += [_quad(node, PROV + "wasDerivedFrom", _n(source_iri(s))) for s in rel.sources]
-    return quads
+        pairs.append((GK + "accordingTo", nt_iri(entity_iri(rel.according_to))))
+    pairs += [(PROV + "wasDerivedFrom", nt_iri(source_iri(s))) for s in rel.sources]
+    return (subject, rel.predicate, object_), pairs + rel.extra
 
 
-def owned_by_entity(predicate: ox.NamedNode, obj) -> bool:
-    """Whether a triple of an entity belongs to its row (and is replaced on re-import).
+def owned_by_entity(predicate: str, obj: str) -> bool:
+    """Whether a triple of an entity belongs to its record (and is replaced on re-import).
 
-    >>> owned_by_entity(LABEL, ox.Literal("x")), owned_by_entity(_n(GK + "metWith"), _n(GKD + "y"))
+    ``obj`` is in N-Triples.
+
+    >>> owned_by_entity(LABEL, '"x"'), owned_by_entity(GK + "metWith", nt_iri(GKD + "y"))
     (True, False)
     """
     if predicate in ENTITY_PREDICATES:
         return True
-    return predicate == SAME_AS and isinstance(obj, ox.NamedNode) and obj.value.startswith(WIKIDATA)
+    return predicate == SAME_AS and obj.startswith("<" + WIKIDATA)

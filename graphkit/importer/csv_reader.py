@@ -1,47 +1,28 @@
-"""Checking the values of every row and turning them into records.
+"""The CSV reader: every row of entities.csv, sources.csv and relationships.csv
+checked cell by cell and handed to the :class:`~graphkit.importer.pipeline.Pipeline`
+as a record.
 
-Nothing here touches the store except through a :class:`Lookup`, which
-answers "which of these IRIs already exist, with which types" in a few
-batched queries. All problems are collected and returned together.
-
-Decisions, documented for users in README:
-
-* A relationship may refer to entities and sources that are already in the
-  store (imported earlier or loaded from Turtle), not only to rows of the
-  same import.
-* ``country`` on an entity writes nothing by itself: the ontology records a
-  country only as the relation ``basedIn``, and every relation needs a source.
-  The cell is a cross-check: the same pair must appear as a ``basedIn`` row in
-  relationships.csv (or already be in the store).
+The rows are streamed: entities first, then sources, then relationships, so
+that a relationship's references are checked against every id of the files.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
-
 from graphkit.dates import parse_period
 from graphkit.errors import GraphkitError
 from graphkit.importer.csv_files import Row, Table, split_list
+from graphkit.importer.pipeline import Pipeline
 from graphkit.importer.problems import Problem
-from graphkit.importer.records import (
-    EmptyStore,
-    EntityRecord,
-    Lookup,
-    Records,
-    RelationshipRecord,
-    SourceRecord,
-)
-from graphkit.importer.to_rdf import entity_iri, relationship_id, source_iri
+from graphkit.importer.records import EntityRecord, RelationshipRecord, SourceRecord
+from graphkit.importer.to_rdf import relationship_id
 from graphkit.importer.values import check_bool, check_date, check_id, check_url, check_wikidata
 from graphkit.model.schema import SOURCE, Schema
 from graphkit.vocab import GK
 
-__all__ = ["EmptyStore", "Lookup", "Records", "check_tables"]
+__all__ = ["read_csv_tables"]
 
 COUNTRY = GK + "Country"
 DOCUMENT = GK + "Document"
-BASED_IN = GK + "basedIn"
 
 
 def _split_allowed(exc: GraphkitError) -> tuple[str, str]:
@@ -54,30 +35,16 @@ def _split_allowed(exc: GraphkitError) -> tuple[str, str]:
 # -- the checker -----------------------------------------------------------------
 
 
-@dataclass
-class _Reference:
-    problem: Problem  # where the reference is, with an empty message
-    kind: str  # "entity" or "source"
-    id: str
-    expected: str | None = None  # a class the target must belong to
-
-
 class _Checker:
-    def __init__(self, schema: Schema, defined: dict[str, set[str]]):
+    def __init__(self, schema: Schema, pipeline: Pipeline):
         self.schema = schema
-        #: every id written in the id column of entities.csv and sources.csv, valid or not
-        self.defined = defined
-        #: (kind, id) of references already reported as unknown or of the wrong type
-        self.bad_references: set[tuple[str, str]] = set()
-        self.problems: list[Problem] = []
-        self.notes: list[str] = []
-        self.references: list[_Reference] = []
-        self.records = Records()
+        self.pipeline = pipeline
+        self.notes = pipeline.notes
 
     def problem(self, table: Table, row: Row, column: str | None, message: str, value: str | None = None):
         if value is None and column is not None:
             value = row.get(column)
-        self.problems.append(Problem(table.name, message, row.number, column, value))
+        self.pipeline.problem(Problem(table.name, message, row.number, column, value))
 
     def required(self, table: Table, row: Row, column: str, what: str) -> str:
         value = row.get(column)
@@ -100,9 +67,7 @@ class _Checker:
         return self.value(table, row, column, check_id) if text else None  # type: ignore[return-value]
 
     def reference(self, table: Table, row: Row, column: str, kind: str, id_: str, expected=None):
-        self.references.append(
-            _Reference(Problem(table.name, "", row.number, column, id_), kind, id_, expected)
-        )
+        self.pipeline.reference(Problem(table.name, "", row.number, column, id_), kind, id_, expected)
 
     def find(self, table: Table, row: Row, column: str, finder, what: str) -> str | None:
         name = self.required(table, row, column, what)
@@ -150,6 +115,7 @@ class _Checker:
                 continue
             if id_:
                 seen[id_] = row.number
+                self.pipeline.declare("entity", id_)
             wikidata = self.value(table, row, "wikidata", check_wikidata)
             country = None
             if row.get("country"):
@@ -159,9 +125,9 @@ class _Checker:
             if not (id_ and label and type_):
                 continue
             aliases = [a for a in split_list(row.get("aliases")) if a != label]
-            self.records.entities.append(
+            self.pipeline.entity(
                 EntityRecord(
-                    row,
+                    Problem(table.name, "", row.number),
                     id_,
                     type_,
                     label,
@@ -193,10 +159,11 @@ class _Checker:
                 continue
             if id_:
                 seen[id_] = row.number
+                self.pipeline.declare("source", id_)
             if id_ and title and publisher and url and published and type_:
-                self.records.sources.append(
+                self.pipeline.source(
                     SourceRecord(
-                        row,
+                        Problem(table.name, "", row.number),
                         id_,
                         type_,
                         title,
@@ -281,9 +248,9 @@ class _Checker:
                 )
                 continue
             seen[id_] = row.number
-            self.records.relationships.append(
+            self.pipeline.relationship(
                 RelationshipRecord(
-                    row,
+                    Problem(table.name, "", row.number),
                     id_,
                     ends["subject"],  # type: ignore[arg-type]
                     predicate,
@@ -300,99 +267,17 @@ class _Checker:
                 )
             )
 
-    # -- references across files and into the store ------------------------
 
-    def resolve_references(self, lookup: Lookup, unreadable: set[str]) -> None:
-        """Report references to ids that are neither in the files nor in the store."""
-        valid = {
-            "entity": {e.id: {e.type} for e in self.records.entities},
-            "source": {s.id: {s.type} for s in self.records.sources},
-        }
-        iri = {"entity": entity_iri, "source": source_iri}
-        file = {"entity": "entities", "source": "sources"}
+def read_csv_tables(tables: dict[str, Table], schema: Schema, pipeline: Pipeline) -> None:
+    """Check every row of every table, streaming, and hand the records to ``pipeline``.
 
-        def skipped(ref: _Reference) -> bool:
-            # A row that failed its own checks, or a file that could not be read,
-            # has been reported already: do not report every reference to it too.
-            return ref.id in self.defined[file[ref.kind]] or file[ref.kind] in unreadable
-
-        pending = [r for r in self.references if r.id not in valid[r.kind] and not skipped(r)]
-        in_store = lookup.types_of({iri[r.kind](r.id) for r in pending}) if pending else {}
-        for ref in self.references:
-            if ref.id in valid[ref.kind]:
-                types = valid[ref.kind][ref.id]
-            elif skipped(ref):
-                continue
-            else:
-                types = in_store.get(iri[ref.kind](ref.id), set())
-            expected = ref.expected or (SOURCE if ref.kind == "source" else None)
-            message = self._reference_problem(types, ref.kind, f"{file[ref.kind]}.csv", expected)
-            if message:
-                p = ref.problem
-                self.problems.append(Problem(p.file, message, p.row, p.column, p.value))
-                self.bad_references.add((ref.kind, ref.id))
-
-    def _reference_problem(self, types: set[str], what: str, file: str, expected: str | None) -> str:
-        if not types:
-            return f"unknown {what} id: it is neither in {file} nor in the store"
-        if any(self._is_a(t, expected) for t in types):
-            return ""
-        wanted = self.schema.class_label(expected) if expected else "entity"
-        found = ", ".join(sorted(self.schema.class_label(t) for t in types))
-        return f"this {what} is a {found}, not a {wanted}"
-
-    def _is_a(self, type_iri: str, expected: str | None) -> bool:
-        if expected is None:
-            return self.schema.is_entity_class(type_iri)
-        return expected in self.schema.ancestors(type_iri)
-
-    def check_countries(self, lookup: Lookup, file: str) -> None:
-        """A country cell needs the same pair as a sourced basedIn relationship."""
-        pairs = {(r.subject, r.object) for r in self.records.relationships if r.predicate == BASED_IN}
-        pending = [
-            e
-            for e in self.records.entities
-            if e.country
-            and (e.id, e.country) not in pairs
-            and ("entity", e.country) not in self.bad_references
-        ]
-        edges = {(entity_iri(e.id), BASED_IN, entity_iri(e.country or "")) for e in pending}
-        present = lookup.existing_edges(edges) if edges else set()
-        for entity in pending:
-            if (entity_iri(entity.id), BASED_IN, entity_iri(entity.country or "")) in present:
-                continue
-            self.problems.append(
-                Problem(
-                    file,
-                    "a country is stored only as a sourced 'basedIn' relationship: add the row "
-                    f"'{entity.id},basedIn,{entity.country},...,<source id>' to relationships.csv",
-                    entity.row.number,
-                    "country",
-                    entity.country,
-                )
-            )
-
-
-def check_tables(
-    tables: dict[str, Table], schema: Schema, lookup: Lookup, unreadable: Collection[str] = ()
-) -> tuple[Records, list[Problem], list[str]]:
-    """Check every row of every table; return the records, the problems and notes.
-
-    ``unreadable`` names the kinds whose file exists but could not be read:
-    references into them are not reported (their own problems already are).
+    Problems of the rows, and of the files found while reading them, go to
+    ``pipeline.problems``.
     """
-    defined = {
-        kind: {row.get("id") for row in tables[kind].rows if row.get("id")} if kind in tables else set()
-        for kind in ("entities", "sources")
-    }
-    checker = _Checker(schema, defined)
-    if "entities" in tables:
-        checker.entities(tables["entities"])
-    if "sources" in tables:
-        checker.sources(tables["sources"])
-    if "relationships" in tables:
-        checker.relationships(tables["relationships"])
-    checker.resolve_references(lookup, set(unreadable))
-    if "entities" in tables:
-        checker.check_countries(lookup, tables["entities"].name)
-    return checker.records, checker.problems, checker.notes
+    checker = _Checker(schema, pipeline)
+    for kind in ("entities", "sources", "relationships"):
+        if kind in tables:
+            table = tables[kind]
+            getattr(checker, kind)(table)
+            for problem in table.problems:
+                pipeline.problem(problem)
