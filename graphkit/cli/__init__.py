@@ -17,6 +17,7 @@ import importlib
 import click
 
 from graphkit.__about__ import __version__
+from graphkit.cli.output import OutputGroup
 
 #: name -> ("graphkit.cli.module:function", short help shown by ``graphkit --help``)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -75,7 +76,7 @@ def load_command(name: str) -> click.Command:
     return getattr(importlib.import_module(module_name), attr)
 
 
-class LazyGroup(click.Group):
+class LazyGroup(OutputGroup):
     """A click group that imports a command's module only when it runs."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:

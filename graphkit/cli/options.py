@@ -34,13 +34,11 @@ def as_user_error(exc: GraphkitError) -> UserError:
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn GraphkitError (and a closed pipe) into clean CLI errors."""
+    """Turn GraphkitError into clean CLI errors (a closed pipe is the group's business)."""
     try:
         yield
     except GraphkitError as exc:
         raise as_user_error(exc) from None
-    except BrokenPipeError:
-        sys.stderr.close()  # 'graphkit query ... | head' is not an error
 
 
 def store_option(func: Callable) -> Callable:

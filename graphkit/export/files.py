@@ -2,13 +2,15 @@
 
 A reader never sees a half-written file, and a failed export (full disk,
 bad data, Ctrl-C) leaves any existing file untouched and no temporary file
-behind.
+behind. Only a regular file is ever replaced: a symbolic link is followed,
+and a device or a named pipe is written straight through.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -41,6 +43,49 @@ def _check_parent(path: Path) -> None:
         raise GraphkitError(f"cannot write {path}: the folder {parent} is not writable")
 
 
+def _kind(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISBLK, "a block device"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def output_target(path: str | os.PathLike) -> tuple[str, Path]:
+    """How output to ``path`` is written: ``("file", real path)`` or ``("stream", path)``.
+
+    A regular file (or nothing) is replaced atomically; a symbolic link is
+    followed and its target replaced atomically (the link stays); a
+    character device (``/dev/null``, a terminal) or a named pipe is written
+    straight through, as it cannot be replaced. Anything else (a folder, a
+    socket, a block device) is refused with a clear error.
+
+    >>> output_target("/dev/null")
+    ('stream', PosixPath('/dev/null'))
+    >>> output_target("/")
+    Traceback (most recent call last):
+    ...
+    graphkit.errors.GraphkitError: cannot write /: it is a folder
+    """
+    target = Path(path)
+    try:
+        info = os.stat(target)  # follows links, /proc/self/fd/N included
+    except (FileNotFoundError, NotADirectoryError):
+        info = None  # a new file: its folder is checked below
+    except OSError as exc:
+        raise write_error(target, exc) from None
+    if info is not None and (stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
+        return "stream", target
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        raise GraphkitError(f"cannot write {target}: it is {_kind(info.st_mode)}")
+    real = Path(os.path.realpath(target)) if target.is_symlink() else target
+    _check_parent(real)
+    return "file", real
+
+
 def check_target(path: str | os.PathLike, *, folder: bool = False) -> None:
     """Fail early, before any work, when ``path`` cannot be written.
 
@@ -50,19 +95,52 @@ def check_target(path: str | os.PathLike, *, folder: bool = False) -> None:
     graphkit.errors.GraphkitError: cannot write /no/such/out.ttl: the folder /no/such does not exist
     """
     target = Path(path)
+    if not folder:
+        output_target(target)
+        return
     _check_parent(target)
-    if folder and target.exists() and not target.is_dir():
+    if target.exists() and not target.is_dir():
         raise GraphkitError(f"cannot write {target}: it is a file, not a folder")
-    if not folder and target.is_dir():
-        raise GraphkitError(f"cannot write {target}: it is a folder")
+
+
+def write_error(target: object, exc: OSError) -> GraphkitError:
+    """A clear error for a failed write (``No space left on device``, ...).
+
+    >>> import errno
+    >>> str(write_error("out.ttl", OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))))
+    'cannot write out.ttl: No space left on device'
+    """
+    return GraphkitError(f"cannot write {target}: {exc.strerror or exc}")
+
+
+@contextmanager
+def _stream(target: Path, mode: str) -> Iterator[IO]:
+    """Write straight into a device or a named pipe: no temporary file, no truncation."""
+    try:
+        fd = os.open(target, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise write_error(target, exc) from None
+    binary = "b" in mode
+    try:
+        with os.fdopen(fd, mode, encoding=None if binary else "utf-8", newline=None if binary else "") as fh:
+            yield fh
+            fh.flush()
+    except OSError as exc:
+        raise write_error(target, exc) from None
 
 
 @contextmanager
 def atomic_file(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO]:
-    """Open a temporary file beside ``path``; rename it over ``path`` on success.
+    """Open ``path`` for writing so that a reader never sees a half-written file.
 
+    A regular file (or a new one) is written under a temporary name beside it
+    and renamed over it on success; a symbolic link is followed and its
+    target replaced the same way. A device or a named pipe cannot be
+    replaced: it is written straight through (see :func:`output_target`).
     The file gets the permissions a plain ``open()`` would give it (or keeps
     those of the file it replaces), not the private ones of a temporary file.
+    Any write failure (a full disk...) raises :class:`GraphkitError` and
+    leaves the old file as it was.
 
     >>> import tempfile, pathlib
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
@@ -71,13 +149,16 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO]:
     >>> target.read_text()
     'done'
     """
-    target = Path(path)
-    check_target(target)
+    kind, target = output_target(path)
+    if kind == "stream":
+        with _stream(target, mode) as fh:
+            yield fh
+        return
     file_mode = target.stat().st_mode & 0o7777 if target.exists() else 0o666 & ~_umask()
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
-        raise GraphkitError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise write_error(target, exc) from None
     try:
         encoding = None if "b" in mode else "utf-8"
         newline = None if "b" in mode else ""
@@ -89,7 +170,7 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO]:
         os.replace(tmp, target)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise GraphkitError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise write_error(target, exc) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -115,7 +196,7 @@ def atomic_folder(path: str | os.PathLike) -> Iterator[Path]:
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     except OSError as exc:
-        raise GraphkitError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise write_error(target, exc) from None
     try:
         yield staging
         if not target.exists():
@@ -134,7 +215,7 @@ def atomic_folder(path: str | os.PathLike) -> Iterator[Path]:
         staging.rmdir()
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise GraphkitError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise write_error(target, exc) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
