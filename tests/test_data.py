@@ -130,3 +130,67 @@ def test_bundled_files_parse_with_rdflib_too():
     for path in bundled_files():
         graph.parse(path, format="turtle")
     assert len(graph) > 1000
+
+
+# --- Corrections after a line-by-line reading against the article -------------
+
+
+def test_nzsis_warned_unnamed_pacific_partners_not_the_region(kg):
+    assert not kg.ask("ASK { gkd:nzsis gk:warned gkd:pacific-islands }")
+    assert kg.ask("ASK { gkd:nzsis gk:warned gkd:pacific-partners }")
+    assert kg.ask(
+        "ASK { gkd:pacific-partners gk:inRegion gkd:pacific-islands ; a gk:Organisation ; rdfs:label ?l }"
+    )
+    # Unnamed stays unnamed: no country or government is said to be among them.
+    assert kg.select("SELECT ?x WHERE { ?x gk:partOf|gk:hasPart gkd:pacific-partners }") == []
+
+
+def test_the_pentagon_echo_is_tied_to_one_item_not_all_initiatives(kg):
+    assert not kg.ask("ASK { gkd:singapore-military-ai-initiatives gk:echoes ?x }")
+    item = "gkd:singapore-commercial-generative-ai-for-commanders"
+    assert kg.ask(f"ASK {{ {item} gk:echoes gkd:us-pentagon-military-ai-announcement-2025-03 }}")
+    assert kg.ask(f"ASK {{ {item} gk:componentOf gkd:singapore-military-ai-initiatives }}")
+
+
+def test_reaim_blueprint_is_described_as_the_article_does(kg):
+    rows = kg.select(
+        "SELECT ?d WHERE { ?r rdf:subject gkd:reaim-blueprint-for-action ; dcterms:description ?d }"
+    )
+    assert rows
+    for row in rows:
+        assert "proposed rules" not in row["d"]
+    assert any("blueprint for action on rules for military AI" in row["d"] for row in rows)
+
+
+def test_the_amazon_ncsc_section_is_not_placed_in_a_briefing(kg):
+    for entity in ("ncsc", "amazon"):
+        (row,) = kg.select(f"SELECT ?d WHERE {{ gkd:{entity} dcterms:description ?d }}")
+        assert "briefing" not in row["d"].lower(), entity
+    # The article does not say what kind of body the NCSC is: the general class only.
+    types = {r["t"] for r in kg.select("SELECT ?t WHERE { gkd:ncsc a ?t }")}
+    assert types == {"https://w3id.org/graphkit/ontology#Organisation"}
+
+
+def test_names_are_only_the_articles(kg):
+    names = {
+        r["n"]
+        for r in kg.select(
+            "SELECT ?n WHERE { VALUES ?e { gkd:dpmc gkd:dia } ?e rdfs:label|skos:altLabel ?n }"
+        )
+    }
+    assert names == {"Department of Prime Minister and Cabinet", "Internal Affairs"}
+    descriptions = " ".join(r["d"] for r in kg.select("SELECT ?d WHERE { ?x dcterms:description ?d }"))
+    assert "DPMC" not in descriptions and "Department of Internal Affairs" not in descriptions
+
+
+def test_pentagon_date_is_approximate_and_the_oia_request_links_to_the_briefing(kg):
+    assert kg.ask(
+        """ASK { <https://w3id.org/graphkit/id/rel/us-pentagon-announced-military-ai-announcement>
+                   gk:dateApproximate true ; dcterms:date "2025-03"^^xsd:gYearMonth }"""
+    )
+    rows = kg.select(
+        """SELECT ?q WHERE { ?r a gk:Relationship ; rdf:subject gkd:oia-request-pacific-cyber-security ;
+             rdf:predicate gk:soughtDocumentsOnSubjectOf ; rdf:object gkd:briefing-us-cyber-director-meeting ;
+             gk:quote ?q ; prov:wasDerivedFrom ?s }"""
+    )
+    assert [r["q"] for r in rows] == ["documents about this"]
