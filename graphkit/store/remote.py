@@ -1,171 +1,151 @@
-"""Any SPARQL 1.1 endpoint over HTTP: Oxigraph server, Fuseki, GraphDB, Virtuoso.
+"""Any SPARQL 1.1 endpoint over HTTP: Oxigraph server, Virtuoso, Fuseki, GraphDB.
 
-Every request has a timeout. Loads go through the Graph Store Protocol in one
-request per graph where the endpoint has one, otherwise as batched
-``INSERT DATA``; blank nodes are skolemised first, because a blank node sent
-to an endpoint cannot be referred to again.
+One code path over the SPARQL 1.1 Protocol, Update and Graph Store Protocol;
+what differs between engines is a profile (``data/engines.toml``), named in
+the spec or detected from the endpoint's ``Server`` header.
+
+graphkit's data on an endpoint is one *target graph* (``graph=IRI``, or the
+engine's default: Virtuoso's default graph is the union of every graph plus
+its own system graphs, so graphkit keeps to ``urn:graphkit:graph`` there), or
+the endpoint's default graph and named graphs when there is none. Every
+query is sent with that graph as its dataset (``default-graph-uri``), so
+counts, exports and merges see only it.
+
+Writes are all or nothing. Engines that apply one request atomically get
+one request; the others get a fresh staging graph that is filled first and
+made live in one request (``ADD``/``MOVE``), then dropped.
 """
 
 from __future__ import annotations
 
 import io
-import os
-import socket
-import urllib.error
+import sys
+import time
 import urllib.parse
-import urllib.request
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from graphkit.errors import GraphkitError, QueryError, RemoteError, StoreError
-from graphkit.store.base import QueryResult, guarded
+from graphkit.store import results_stream as results
+from graphkit.store.base import QueryResult
+from graphkit.store.engines import Endpoints, Engine, detect, engine_named
 from graphkit.store.formats import check_file, iter_quads
-from graphkit.store.sparql import Term, classify, inline_bindings, prologue_for, syntax_message
+from graphkit.store.http import Http, RequestTooLarge, check_url, with_query
+from graphkit.store.sparql import (
+    Term,
+    classify,
+    has_keyword,
+    inline_bindings,
+    prologue_for,
+    syntax_message,
+    uses_load,
+)
 from graphkit.vocab import GENID, PREFIXES
 
-DEFAULT_TIMEOUT = 30.0
-INSERT_BATCH = 2_000
+STAGING = "urn:graphkit:staging:"
+NO_NAMED_GRAPHS = "urn:graphkit:no-named-graphs"
 _RESULTS = "application/sparql-results+json"
 _TRIPLES = "application/n-triples"
-
-
-def default_timeout() -> float:
-    """Seconds to wait for an endpoint (``GRAPHKIT_TIMEOUT`` overrides)."""
-    try:
-        return float(os.environ.get("GRAPHKIT_TIMEOUT", DEFAULT_TIMEOUT))
-    except ValueError:
-        return DEFAULT_TIMEOUT
-
-
-@dataclass(frozen=True)
-class Endpoints:
-    """The URLs of one SPARQL service."""
-
-    query: str
-    update: str | None
-    store: str | None  # Graph Store Protocol
-
-    @classmethod
-    def from_spec(cls, spec: str) -> Endpoints:
-        """Derive the update and graph-store URLs from a query URL.
-
-        An explicit form is ``sparql:query=URL,update=URL,store=URL``.
-
-        >>> Endpoints.from_spec("http://localhost:7878").update
-        'http://localhost:7878/update'
-        >>> Endpoints.from_spec("http://h:3030/ds/sparql").store
-        'http://h:3030/ds/data'
-        """
-        if spec.startswith("sparql:"):
-            parts = dict(p.split("=", 1) for p in spec[len("sparql:") :].split(",") if "=" in p)
-            if "query" not in parts:
-                raise StoreError("a sparql: store spec needs query=URL")
-            return cls(parts["query"], parts.get("update"), parts.get("store"))
-        url = spec.rstrip("/")
-        try:
-            parsed = urllib.parse.urlsplit(url)
-            parsed.port  # noqa: B018 - raises on a malformed port
-        except ValueError as exc:
-            raise StoreError(f"malformed endpoint URL {spec!r}: {exc}") from None
-        path = parsed.path
-        base = url[: len(url) - len(path)] if path else url
-        if path in ("",):  # Oxigraph server root
-            return cls(base + "/query", base + "/update", base + "/store")
-        if path.endswith("/query"):  # Oxigraph
-            root = url[: -len("/query")]
-            return cls(url, root + "/update", root + "/store")
-        if "/repositories/" in path:  # GraphDB, RDF4J
-            return cls(url, url + "/statements", url + "/rdf-graphs/service")
-        if path.endswith("/sparql") and path.count("/") >= 2:  # Fuseki /dataset/sparql
-            root = url[: -len("/sparql")]
-            return cls(url, root + "/update", root + "/data")
-        return cls(url, url, None)  # Virtuoso and others: one endpoint for both
+_FORM = "application/x-www-form-urlencoded"
+#: The operations that a write runs before its inserts, given the graph they act on.
+Operations = Callable[[ox.NamedNode | None], list[str]]
 
 
 class RemoteBackend:
-    """A SPARQL endpoint reached over HTTP with a timeout on every call."""
+    """A SPARQL endpoint reached over HTTP (see the module docstring)."""
 
     kind = "remote"
 
     def __init__(self, spec: str, *, timeout: float | None = None, read_only: bool = False):
         self.endpoints = Endpoints.from_spec(spec)
+        for url in (self.endpoints.query, self.endpoints.update, self.endpoints.store):
+            if url is not None:
+                check_url(url)
         self.description = self.endpoints.query
-        self.timeout = timeout if timeout is not None else default_timeout()
+        self.http = Http(timeout)
+        self.timeout = self.http.timeout
         self.read_only = read_only or self.endpoints.update is None
+        self._engine = engine_named(self.endpoints.engine) if self.endpoints.engine else None
 
-    # -- HTTP --------------------------------------------------------------
+    # -- the engine ----------------------------------------------------------
 
-    def _send(self, url: str, body: bytes, content_type: str, accept: str | None = None) -> bytes:
-        headers = {"Content-Type": content_type, "User-Agent": "graphkit"}
-        if accept:
-            headers["Accept"] = accept
-        request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                payload = response.read()
-                kind = response.headers.get("Content-Type", "")
-        except urllib.error.HTTPError as exc:
-            detail = exc.read(2000).decode("utf-8", "replace").strip()
-            if exc.code == 400:
-                raise QueryError(f"{url} rejected the request: {detail or exc.reason}") from None
-            raise RemoteError(f"{url} answered HTTP {exc.code} {exc.reason}: {detail[:300]}") from None
-        except TimeoutError:
-            raise RemoteError(f"{url} did not answer within {self.timeout:g} s") from None
-        except urllib.error.URLError as exc:
-            reason = exc.reason
-            if isinstance(reason, (TimeoutError, socket.timeout)):
-                raise RemoteError(f"{url} did not answer within {self.timeout:g} s") from None
-            raise RemoteError(f"cannot reach the SPARQL endpoint {url}: {reason}") from None
-        except (ConnectionError, OSError) as exc:
-            raise RemoteError(f"connection to {url} failed: {exc}") from None
-        if accept and "html" in kind.lower():
-            raise RemoteError(f"{url} returned an HTML page, not SPARQL results; is this the endpoint URL?")
-        self._last_content_type = kind
-        return payload
+    @property
+    def engine(self) -> Engine:
+        """The engine's profile: named in the spec, else detected by one small query."""
+        if self._engine is None:
+            body = urllib.parse.urlencode({"query": "ASK {}"}).encode()
+            response = self.http.post(self.endpoints.query, body, _FORM, accept=_RESULTS, write=False)
+            response.close()
+            self._engine = detect(response.server)
+        self.http.too_large = self._engine.too_large
+        return self._engine
 
-    # -- reading -----------------------------------------------------------
+    @property
+    def graph(self) -> ox.NamedNode | None:
+        """The target graph, or None for the endpoint's default graph."""
+        iri = self.endpoints.graph or self.engine.target_graph
+        return ox.NamedNode(iri) if iri else None
+
+    @property
+    def batch(self) -> int:
+        return self.endpoints.batch or self.engine.batch
+
+    def _dataset(self) -> dict[str, str]:
+        graph = self.graph
+        return {} if graph is None else {"default-graph-uri": graph.value, "named-graph-uri": NO_NAMED_GRAPHS}
+
+    # -- reading -------------------------------------------------------------
 
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
         text = inline_bindings(sparql, bindings) if bindings else sparql
-        text = prologue_for(text) + "\n" + text
         form = classify(sparql)
         accept = _TRIPLES if form in ("construct", "describe") else _RESULTS
+        fields = {"query": prologue_for(text) + text, **self._dataset()}
+        url = self.endpoints.query
         try:
-            payload = self._send(
-                self.endpoints.query,
-                urllib.parse.urlencode({"query": text}).encode(),
-                "application/x-www-form-urlencoded",
-                accept,
+            response = self.http.post(
+                url, urllib.parse.urlencode(fields).encode(), _FORM, accept=accept, write=False
             )
         except QueryError:
             _raise_local_syntax_error(sparql)
             raise
-        try:
-            if accept == _TRIPLES:
-                return _Triples(payload)
-            return ox.parse_query_results(payload, ox.QueryResultsFormat.JSON)
-        except (SyntaxError, ValueError) as exc:
-            raise RemoteError(f"{self.endpoints.query} sent results that cannot be read: {exc}") from None
+        fix = self.engine.boolean_as_number
+        kind = response.content_type.split(";")[0].strip().lower()
+        if "html" in kind:
+            response.close()
+            raise RemoteError(f"{url} returned an HTML page, not SPARQL results; is this the endpoint URL?")
+        if accept == _TRIPLES:
+            return results.Triples(response.chunks(), url, fix_booleans=fix)  # type: ignore[return-value]
+        if form == "ask":
+            return results.boolean(response.read(), url)
+        return results.solutions(response.chunks(), url, fix_booleans=fix)
 
     def triple_count(self) -> int:
-        rows = self.query("SELECT (COUNT(*) AS ?n) WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
-        return int(next(iter(rows))["n"].value)
+        where = "{ ?s ?p ?o }" if self.graph else "{ { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+        rows = list(self.query(f"SELECT (COUNT(*) AS ?n) WHERE {where}"))
+        try:
+            return int(rows[0]["n"].value)
+        except (IndexError, KeyError, TypeError, ValueError, AttributeError):
+            raise RemoteError(f"{self.endpoints.query} did not answer a count") from None
 
     def triples(self) -> Iterable[ox.Triple]:
+        if self.graph:
+            rows = self.query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+            return (ox.Triple(r["s"], r["p"], r["o"]) for r in rows)
         # An endpoint's default graph leaves out its named graphs.
         return self.query("CONSTRUCT { ?s ?p ?o } WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
 
     def quads(self) -> list[ox.Quad]:
-        """Every statement with its graph: endpoints query the default graph only by default."""
+        """Every statement with its graph (the target graph's are in the default graph)."""
+        if self.graph:
+            return [ox.Quad(t.subject, t.predicate, t.object) for t in self.triples()]
         rows = self.query("SELECT ?s ?p ?o ?g WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }")
         return [
-            ox.Quad(r["s"], r["p"], r["o"], r["g"] if r["g"] is not None else ox.DefaultGraph())
-            for r in guarded(rows)
+            ox.Quad(r["s"], r["p"], r["o"], r["g"] if r["g"] is not None else ox.DefaultGraph()) for r in rows
         ]
 
     def dump(self, output: BinaryIO, fmt: ox.RdfFormat) -> None:
@@ -176,7 +156,7 @@ class RemoteBackend:
         else:  # formats without graphs get the union, as from an embedded store
             ox.serialize(list(dict.fromkeys(q.triple for q in quads)), output, fmt)
 
-    # -- writing -----------------------------------------------------------
+    # -- writing -------------------------------------------------------------
 
     def _require_writable(self) -> None:
         if self.read_only:
@@ -185,79 +165,216 @@ class RemoteBackend:
                 "--store 'sparql:query=URL,update=URL'"
             )
 
+    def _post_update(self, text: str, params: Mapping[str, str] | None = None) -> None:
+        body = urllib.parse.urlencode({"update": text, **(params or {})}).encode()
+        self.http.post(self.endpoints.update, body, _FORM, accept=_RESULTS, write=True).read()  # type: ignore[arg-type]
+
     def update(self, sparql: str) -> None:
+        """Run a user's update; without GRAPH or WITH it writes into the target graph."""
         self._require_writable()
-        text = prologue_for(sparql) + "\n" + sparql
-        self._send(
-            self.endpoints.update,  # type: ignore[arg-type]
-            urllib.parse.urlencode({"update": text}).encode(),
-            "application/x-www-form-urlencoded",
-        )
+        engine, graph, params = self.engine, self.graph, {}
+        if graph is not None and engine.update_dataset:
+            params = {engine.update_dataset: graph.value}
+        elif graph is not None and not (has_keyword(sparql, "GRAPH") or has_keyword(sparql, "WITH")):
+            raise StoreError(
+                f"{engine.label} cannot aim an update at graphkit's graph {graph}; name it in the "
+                f"update itself (WITH {graph} ... or GRAPH {graph} {{ ... }})"
+            )
+        try:
+            self._post_update(prologue_for(sparql) + sparql, params)
+        except QueryError:
+            _raise_local_update_error(sparql)
+            raise
+
+    def apply_changes(self, operations: Operations, inserts: Sequence[ox.Triple]) -> None:
+        """Run ``operations(graph)`` then insert ``inserts``, all or nothing.
+
+        ``operations`` builds the update operations (DELETE ... WHERE ...) for
+        the graph they must act on: the target graph (None: the default
+        graph), or a staging copy of it on engines that do not apply one
+        request atomically; the staging copy replaces the target in one
+        ``MOVE`` once everything went through.
+        """
+        self._require_writable()
+        graph = self.graph
+        if self.engine.atomic_requests:
+            self._post_update(
+                " ;\n".join([*operations(graph), *([insert_data(inserts, graph)] if inserts else [])])
+            )
+            return
+        self._check_leftovers()
+        staging = self._new_staging()
+        source = str(graph) if graph else "DEFAULT"
+        try:
+            self._post_update(f"COPY {source} TO {staging}")
+            for operation in operations(staging):
+                self._post_update(operation)
+            self._insert(inserts, staging)
+        except BaseException as exc:
+            raise self._abandon([staging], exc) from None
+        try:
+            self._post_update(f"MOVE {staging} TO {source}")
+        except GraphkitError as exc:
+            raise RemoteError(
+                f"{exc}. The last step (MOVE {staging} TO {source}) failed: the complete new data is in "
+                f"{staging}; make it live with graphkit update --store URL 'MOVE {staging} TO {source}'"
+            ) from None
 
     def load(self, files: Sequence[tuple[Path, ox.RdfFormat]]) -> int:
-        """Check every file, skolemise blank nodes, then send.
-
-        With a Graph Store endpoint each graph goes in one request, which
-        Oxigraph and Fuseki apply atomically. Without one, ``INSERT DATA``
-        batches are sent, and a failure part-way is reported as such.
-        """
+        """Check every file, skolemise blank nodes, then write all or nothing."""
         self._require_writable()
         for path, fmt in files:
             check_file(path, fmt)
-        staging = ox.Store()
+        data = ox.Store()
         salt = uuid.uuid4().hex[:12]
         for path, fmt in files:
-            staging.extend(skolemise(iter_quads(path, fmt), f"{GENID}{salt}-"))
-        graphs: list[ox.NamedNode | ox.DefaultGraph] = [ox.DefaultGraph(), *staging.named_graphs()]
-        if self.endpoints.store and len(graphs) > 1 and self.endpoints.store.endswith("/store"):
-            # Oxigraph's store endpoint takes a whole dataset in one transaction.
-            self._send(self.endpoints.store, staging.dump(format=ox.RdfFormat.N_QUADS), "application/n-quads")
-        elif self.endpoints.store:
+            data.extend(skolemise(iter_quads(path, fmt), f"{GENID}{salt}-"))
+        graphs: list[ox.NamedNode | ox.DefaultGraph] = [ox.DefaultGraph(), *data.named_graphs()]
+        target, engine = self.graph, self.engine
+        if target is not None and len(graphs) > 1:
+            raise StoreError(
+                f"the files hold named graphs, but graphkit keeps its data on {self.description} in the "
+                f"one graph {target}; load them as Turtle or N-Triples, or give another store"
+            )
+        if engine.atomic_requests and engine.dataset_post and self.endpoints.store and target is None:
+            body = data.dump(format=ox.RdfFormat.N_QUADS)
+            self.http.post(self.endpoints.store, body, "application/n-quads", write=True).read()
+        elif engine.atomic_requests and self.endpoints.store:
             for graph in graphs:
-                body = staging.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
-                if not body:
-                    continue
-                target = (
-                    "default"
-                    if isinstance(graph, ox.DefaultGraph)
-                    else "graph=" + urllib.parse.quote(graph.value, safe="")
-                )
-                self._send(f"{self.endpoints.store}?{target}", body, _TRIPLES)
+                body = data.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+                name = target if isinstance(graph, ox.DefaultGraph) else graph
+                query = {"graph": name.value} if name is not None else {"default": ""}
+                url = with_query(self.endpoints.store, query)
+                self.http.post(url, body, _TRIPLES, write=True).read()
         else:
-            sent = 0
-            quads = list(staging)
+            self._staged_load(data, graphs, target)
+        return len(data)
+
+    def _staged_load(self, data: ox.Store, graphs: list, target: ox.NamedNode | None) -> None:
+        self._check_leftovers()
+        moves, stagings = [], []
+        try:
+            for graph in graphs:
+                triples = [q.triple for q in data.quads_for_pattern(None, None, None, graph)]
+                if not triples:
+                    continue
+                staging = self._new_staging()
+                stagings.append(staging)
+                self._insert(triples, staging)
+                name = graph if isinstance(graph, ox.NamedNode) else target
+                moves.append(f"ADD {staging} TO {name if name is not None else 'DEFAULT'}")
+        except BaseException as exc:
+            raise self._abandon(stagings, exc) from None
+        drops = [f"DROP SILENT GRAPH {s}" for s in stagings]
+        self._post_update(" ;\n".join(moves + drops))
+
+    # -- staging -------------------------------------------------------------
+
+    def _new_staging(self) -> ox.NamedNode:
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        return ox.NamedNode(f"{STAGING}{stamp}:{uuid.uuid4().hex[:8]}")
+
+    def staging_leftovers(self) -> list[str]:
+        """Staging graphs left by a graphkit write that was killed part-way."""
+        text = (
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+            f'FILTER(STRSTARTS(STR(?g), "{STAGING}")) }} LIMIT 100'
+        )
+        fields = {"query": text}
+        response = self.http.post(
+            self.endpoints.query, urllib.parse.urlencode(fields).encode(), _FORM, accept=_RESULTS, write=False
+        )
+        return [row["g"].value for row in results.solutions(response.chunks(), self.endpoints.query)]
+
+    def _check_leftovers(self) -> None:
+        try:
+            left = self.staging_leftovers()
+        except GraphkitError:
+            return  # only a note; the write itself will say what is wrong
+        if left:
+            _note_leftovers(self.description, left)
+
+    def _insert(self, triples: Sequence[ox.Triple], graph: ox.NamedNode) -> None:
+        """INSERT DATA in batches; a batch the engine finds too large is halved and retried."""
+        size, start = self.batch, 0
+        while start < len(triples):
+            chunk = triples[start : start + size]
             try:
-                for start in range(0, len(quads), INSERT_BATCH):
-                    self.update(_insert_data(quads[start : start + INSERT_BATCH]))
-                    sent += min(INSERT_BATCH, len(quads) - start)
-            except GraphkitError as exc:
-                raise RemoteError(
-                    f"{exc} ({sent} of {len(quads)} statements were inserted before the failure; "
-                    "this endpoint has no Graph Store Protocol, so loads are not atomic)"
-                ) from None
-        return len(staging)
+                self._post_update(insert_data(chunk, graph))
+            except RequestTooLarge:
+                if size == 1:
+                    raise
+                size = max(1, size // 2)
+                continue
+            start += len(chunk)
+
+    def _abandon(self, stagings: list[ox.NamedNode], exc: BaseException) -> BaseException:
+        """Drop the staging graphs of a failed write; return the error to raise."""
+        left = []
+        for staging in stagings:
+            try:
+                self._post_update(f"DROP SILENT GRAPH {staging}")
+            except GraphkitError:
+                left.append(staging)
+        if not isinstance(exc, GraphkitError):
+            if left:
+                _note_leftovers(self.description, [s.value for s in left])
+            return exc
+        where = self.graph or "the default graph"
+        message = f"{exc}. Nothing was written to {where}"
+        if left:
+            cleanup = " ; ".join(f"DROP SILENT GRAPH {s}" for s in left)
+            message += (
+                f"; the staging graph could not be removed: run graphkit update --store URL '{cleanup}'"
+            )
+        return RemoteError(message)
 
     def close(self) -> None:
         pass
 
 
-class _Triples:
-    """Triples parsed from an N-Triples response, iterable like ``QueryTriples``."""
+def _note_leftovers(description: str, graphs: list[str]) -> None:
+    drops = " ; ".join(f"DROP SILENT GRAPH <{g}>" for g in graphs)
+    sys.stderr.write(
+        f"graphkit: an interrupted write left staging graphs on {description}; "
+        f"remove them with: graphkit update --store URL '{drops}'\n"
+    )
 
-    def __init__(self, payload: bytes):
-        self._triples = [q.triple for q in ox.parse(payload, ox.RdfFormat.N_TRIPLES)]
 
-    def __iter__(self):
-        return iter(self._triples)
+def insert_data(triples: Iterable[ox.Triple | ox.Quad], graph: ox.NamedNode | None = None) -> str:
+    """One INSERT DATA of ``triples`` (into ``graph`` when given), terms escaped as N-Triples.
 
-    def serialize(self, output=None, format=ox.RdfFormat.TURTLE):
-        return ox.serialize(self._triples, output, format)
+    >>> print(insert_data([ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal('x"'))]))
+    INSERT DATA {
+    <urn:a> <urn:b> "x\\"" .
+    }
+    """
+    out = io.StringIO()
+    out.write("INSERT DATA {\n")
+    if graph is not None:
+        out.write(f"GRAPH {graph} {{\n")
+    for t in triples:
+        out.write(f"{t.subject} {t.predicate} {t.object} .\n")
+    out.write("}\n}" if graph is not None else "}")
+    return out.getvalue()
 
 
 def _raise_local_syntax_error(sparql: str) -> None:
     """Re-parse a rejected query locally to report the position in the user's own text."""
     try:
         ox.Store().query(sparql, prefixes=PREFIXES)
+    except SyntaxError as exc:
+        raise QueryError(syntax_message(exc)) from None
+    except (OSError, RuntimeError, ValueError):
+        pass
+
+
+def _raise_local_update_error(sparql: str) -> None:
+    """The same for a rejected update (run on an empty in-memory store; never LOAD)."""
+    if uses_load(sparql):
+        return
+    try:
+        ox.Store().update(sparql, prefixes=PREFIXES)
     except SyntaxError as exc:
         raise QueryError(syntax_message(exc)) from None
     except (OSError, RuntimeError, ValueError):
@@ -272,16 +389,3 @@ def skolemise(quads: Iterable[ox.Quad], base: str) -> Iterable[ox.Quad]:
 
     for q in quads:
         yield ox.Quad(fix(q.subject), q.predicate, fix(q.object), fix(q.graph_name))
-
-
-def _insert_data(quads: Sequence[ox.Quad]) -> str:
-    out = io.StringIO()
-    out.write("INSERT DATA {\n")
-    for q in quads:
-        triple = f"{q.subject} {q.predicate} {q.object} ."
-        if isinstance(q.graph_name, ox.DefaultGraph):
-            out.write(triple + "\n")
-        else:
-            out.write(f"GRAPH {q.graph_name} {{ {triple} }}\n")
-    out.write("}")
-    return out.getvalue()

@@ -86,6 +86,15 @@ def _has_keyword(text: str, keyword: str) -> bool:
     return False
 
 
+def has_keyword(text: str, keyword: str) -> bool:
+    """True when ``keyword`` (upper case) is used as a keyword in ``text``.
+
+    >>> has_keyword("WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "WITH")
+    True
+    """
+    return _has_keyword(text, keyword)
+
+
 def uses_service(text: str) -> bool:
     """True when the query contains a SERVICE clause (federated query).
 
