@@ -59,5 +59,5 @@ def guarded(rows: Iterable) -> Iterator:
 
     try:
         yield from rows
-    except (OSError, RuntimeError, ValueError) as exc:
+    except (OSError, RuntimeError, ValueError, SyntaxError) as exc:
         raise QueryError(f"the query failed while reading its results: {exc}") from None
