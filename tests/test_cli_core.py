@@ -99,7 +99,7 @@ def test_query_from_file_and_syntax_error_position(runner, tmp_path):
     bad.write_text("SELECT ?x\nWHERE { ?x ?y }")
     assert_clean_error(run(runner, "query", "-f", bad), 1, "bad.rq", "line 2, column 16")
     assert_clean_error(run(runner, "query", "-f", tmp_path / "missing.rq"), 1, "no such file")
-    assert_clean_error(run(runner, "query"), 1, "give the query")
+    assert_clean_error(run(runner, "query"), 1, "no query given")
 
 
 def test_update_sent_to_query_is_refused(runner):

@@ -25,8 +25,17 @@ from graphkit.store.formats import FORMATS
 
 def _read_request(text: str | None, file: str | None, what: str) -> tuple[str, str]:
     """The SPARQL text and a name for messages, from the argument or ``-f``."""
-    if (text is None) == (file is None):
-        raise UserError(f"give the {what} as an argument or with -f FILE (not both)")
+    command = "query 'SELECT ...'" if what == "query" else "update 'INSERT DATA { ... }'"
+    if text is None and file is None:
+        raise UserError(
+            f"no {what} given: write it as an argument (graphkit {command}) "
+            f"or read it from a file with -f/--file FILE"
+        )
+    if text is not None and file is not None:
+        raise UserError(
+            f"the {what} is given twice, as the argument {_short(text)!r} and with -f/--file {file}; keep one"
+            + (" (the output format is -F/--format, capital F)" if what == "query" else "")
+        )
     if file is None:
         return text, "query"  # type: ignore[return-value]
     try:
@@ -34,11 +43,19 @@ def _read_request(text: str | None, file: str | None, what: str) -> tuple[str, s
             return sys.stdin.read(), "<stdin>"
         return Path(file).read_text(encoding="utf-8"), file
     except FileNotFoundError:
-        raise UserError(f"no such file: {file}") from None
+        hint = ""
+        if what == "query" and file.lower() in ("table", "csv", "tsv", "json"):
+            hint = f"; -f/--file reads the {what} from a file, the output format is -F/--format {file}"
+        raise UserError(f"no such file: {file}{hint}") from None
     except UnicodeDecodeError as exc:
         raise UserError(f"{file}: not valid UTF-8 at byte {exc.start}") from None
     except OSError as exc:
         raise UserError(f"cannot read {file}: {exc.strerror}") from None
+
+
+def _short(text: str, width: int = 30) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 @click.command()
@@ -70,7 +87,14 @@ def load(files: tuple[str, ...], rdf_format: str | None, store: str | None) -> N
 
 @click.command()
 @click.argument("sparql", required=False)
-@click.option("-f", "--file", "file", metavar="FILE.rq", help="Read the query from a file ('-' for stdin).")
+@click.option(
+    "-f",
+    "--file",
+    "file",
+    metavar="FILE.rq",
+    help="Read the query from a file ('-' for stdin) instead of the argument. "
+    "Lower-case -f; the output format is -F.",
+)
 @output_option("table", "csv", "tsv", "json")
 @click.option("--limit", type=click.IntRange(min=0), help="Stop after this many rows.")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE calls to other endpoints.")
@@ -88,7 +112,9 @@ def query(
     The prefixes gk:, gkd:, rdf:, rdfs:, owl:, xsd:, skos:, dcterms:, prov:,
     org:, foaf:, schema: and sh: are pre-bound. JSON output is the SPARQL 1.1
     Query Results JSON format; CONSTRUCT and DESCRIBE print Turtle. Updates
-    are refused: use 'graphkit update'.
+    are refused: use 'graphkit update'. Give the query as the argument or
+    read it from a file with -f/--file (lower-case f); the output format is
+    -F/--format (capital F).
 
     Example:
 

@@ -15,6 +15,7 @@ from graphkit.store import Backend, QueryResult, open_backend
 from graphkit.store.base import guarded
 from graphkit.store.formats import detect_format
 from graphkit.store.sparql import Term, classify, uses_load, uses_service
+from graphkit.store.sparql_errors import explain as explain_syntax_error
 
 
 class KnowledgeGraph:
@@ -83,7 +84,12 @@ class KnowledgeGraph:
                 "SERVICE (federated query) is disabled: it would make graphkit contact another "
                 "host. Pass --allow-service if you mean it."
             )
-        return self.backend.query(sparql, bindings)
+        if bindings:
+            return self.backend.query(sparql, bindings)
+        try:
+            return self.backend.query(sparql)
+        except QueryError as exc:
+            raise QueryError(explain_syntax_error(str(exc), sparql)) from None
 
     def select(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> list[dict[str, Any]]:
         """Run a SELECT; each row is a dict of Python values (IRIs and literals as str).
@@ -123,7 +129,10 @@ class KnowledgeGraph:
         from graphkit.store.literals import check_update_literals
 
         check_update_literals(sparql)
-        self.backend.update(sparql)
+        try:
+            self.backend.update(sparql)
+        except QueryError as exc:
+            raise QueryError(explain_syntax_error(str(exc), sparql)) from None
 
     # -- data ---------------------------------------------------------------
 
