@@ -139,16 +139,65 @@ def _all_names(kg: KnowledgeGraph) -> dict[str, list[EntityRef]]:
     return index
 
 
+_MINOR_WORDS = frozenset({"of", "the", "and", "for", "on", "in", "to", "a", "an", "&"})
+
+
+def _initials(words: list[str], *, minor: bool) -> str:
+    return "".join(w[0] for w in words if w and (minor or w not in _MINOR_WORDS))
+
+
+def _match_rank(needle: str, name: str) -> int | None:
+    """How well ``needle`` fits ``name`` (lower is better), or None.
+
+    0 same initials ("nz" for "new zealand"), 1 the name starts with it,
+    2 each word of it starts a word of the name, in order ("am web" for
+    "amazon web services"), 3 the name's initials start with it, 4 it is
+    inside the name.
+    """
+    words = name.replace("-", " ").split()
+    compact = needle.replace(".", "").replace(" ", "")
+    initials = {_initials(words, minor=False), _initials(words, minor=True)}
+    if len(compact) > 1 and compact in initials:
+        return 0
+    if name.startswith(needle):
+        return 1
+    it = iter(words)
+    if all(any(word.startswith(part) for word in it) for part in needle.split()):
+        return 2
+    if len(compact) > 1 and any(i.startswith(compact) for i in initials):
+        return 3
+    if needle in name:
+        return 4
+    return None
+
+
 def suggest(kg: KnowledgeGraph, text: str, n: int = 5) -> list[EntityRef]:
-    """Entities whose names are closest to ``text`` (substring matches first)."""
+    """Entities whose names are closest to ``text``, best first.
+
+    Initials and word prefixes count ("NZ" finds New Zealand, "am web" Amazon Web
+    Services), then substrings, then spelling mistakes; shorter names first.
+
+    >>> import graphkit
+    >>> with graphkit.open() as kg:
+    ...     [ref.label for ref in suggest(kg, "NZ", n=3)]
+    ['New Zealand', 'New Zealand Security Intelligence Service', 'NZSIS Minister']
+    """
     index = _all_names(kg)
     needle = normalise(text)
-    names = list(index)
-    ranked = [k for k in names if needle and needle in k]
-    ranked += [k for k in difflib.get_close_matches(needle, names, n=n, cutoff=0.5) if k not in ranked]
+    if not needle:
+        return []
+    ranked: list[tuple[int, int, str]] = []
+    for key in index:
+        rank = _match_rank(needle, key)
+        if rank is not None:
+            ranked.append((rank, len(key), key))
+    fuzzy = difflib.get_close_matches(needle, list(index), n=n, cutoff=0.5)
+    ranked += [(5, position, key) for position, key in enumerate(fuzzy)]
     out: list[EntityRef] = []
-    for key in ranked:
+    seen: set[str] = set()
+    for _, _, key in sorted(ranked):
         for ref in index[key]:
-            if ref.iri not in {o.iri for o in out}:
+            if ref.iri not in seen:
+                seen.add(ref.iri)
                 out.append(ref)
     return out[:n]
