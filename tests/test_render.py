@@ -178,31 +178,59 @@ def test_every_projected_node_and_edge_is_drawn(kg, bundled_view):
     assert page_data(bundled_view.html)["nodes"] == bundled_view.nodes
 
 
-def test_colour_and_shape_come_from_the_ontology(kg, bundled_view):
-    schema = kg.schema
+def test_colour_and_shape_come_from_the_view_styles(bundled_view):
     aws, collins = _node(bundled_view, AWS), _node(bundled_view, COLLINS)
-    assert aws["type"] == "Company"
-    assert (aws["color"]["background"], aws["shape"]) == (schema.style(GK + "Company")[0].lower(), "diamond")
-    # a Minister inherits the Person family's colour and shape
-    assert (collins["color"]["background"], collins["shape"]) == ("#e69f00", "dot")
+    assert (aws["type"], aws["type_label"], aws["family"]) == ("Company", "Company", "Company")
+    assert (aws["color"]["background"], aws["shape"]) == ("#d55e00", "diamond")
+    assert (collins["type_label"], collins["family"]) == ("Minister", "Person and post")
+    assert (collins["color"]["background"], collins["shape"]) == ("#e69f00", "star")
+    # every class drawn has its own (colour, shape, fill); a hollow shape is white with a family-coloured border
+    pairs = {}
     for node in bundled_view.nodes:
-        colour, shape = schema.style(GK + node["type"])
-        assert node["color"]["background"] == colour.lower()
-        assert node["shape"] == shape
+        hollow = node["color"]["background"] == "#ffffff"
+        colour = node["color"]["border"] if hollow else node["color"]["background"]
+        pairs.setdefault((colour, node["shape"], hollow), set()).add(node["type"])
+    assert all(len(types) == 1 for types in pairs.values()), pairs
+    assert len(pairs) == len({n["type"] for n in bundled_view.nodes})
+
+
+def test_classes_without_a_style_get_a_free_slot_of_their_family(kg):
+    from graphkit.render.style import assign_styles
+
+    styles = assign_styles(kg.schema, ["Briefing", "Document", "NoSuchClass", "Minister", "Person"])
+    keys = [s.key for s in styles.values()]
+    assert len(set(keys)) == len(keys)
+    assert styles["NoSuchClass"].family_label == "Other"
+    assert styles["Document"].filled is False and styles["Briefing"].filled is True
 
 
 def test_legend_lists_each_type_with_its_style_and_count(bundled_view):
     data = page_data(bundled_view.html)
     legend = {t["type"]: t for t in data["types"]}
     assert legend["Company"]["color"] == "#d55e00" and legend["Company"]["shape"] == "diamond"
+    assert legend["GovernmentDepartment"]["label"] == "Government department"
+    assert legend["OIARequest"]["label"] == "OIA request"
+    assert legend["Document"]["filled"] is False
     assert sum(t["count"] for t in data["types"]) == len(bundled_view.nodes)
     assert sum(r["count"] for r in data["relations"]) == len(bundled_view.edges)
     assert "met with" in {r["relation"] for r in data["relations"]}
+    families = [t["family"] for t in data["types"]]
+    assert families.index("Government") < families.index("Company") < families.index("Document")
+
+
+def test_long_labels_are_cut_for_the_drawing_only(tmp_path):
+    graph = nx.MultiDiGraph()
+    graph.add_node("x", label="word " * 20_000, type="Company")
+    graph.add_node("y", label="y" * 1_000_000, type="Company")
+    view = render(graph)
+    for node in view.nodes:
+        assert len(node["label"]) < 80 and node["label"].endswith("…")
+        assert len(node["name"]) >= 100_000  # the details panel and search keep the full text
 
 
 def test_entity_details_carry_label_type_and_aliases(bundled_view):
     aws = _node(bundled_view, AWS)
-    assert aws["label"] == "Amazon Web Services"
+    assert aws["label"] == "Amazon Web Services" and aws["name"] == "Amazon Web Services"
     assert aws["aliases"] == ["AWS"]
     assert aws["description"]
 
@@ -210,7 +238,8 @@ def test_entity_details_carry_label_type_and_aliases(bundled_view):
 def test_edge_details_carry_relation_date_and_every_source(bundled_view):
     met = _edge(bundled_view, COLLINS_MET_AWS)
     assert (met["from"], met["to"], met["label"], met["relation"]) == (COLLINS, AWS, "met with", "met with")
-    assert met["date"] and met["description"]
+    assert met["date"] == "~2024-10" and met["approximate"] and met["description"]
+    assert met["period"] == ["2024-10-01", "2024-10-31"]
     assert met["arrows"] == "" and met["symmetric"]  # metWith is symmetric: no arrowhead
     [source] = met["sources"]
     assert source["title"] == RNZ_TITLE
@@ -225,7 +254,7 @@ def test_size_grows_with_degree_and_other_measures(kg):
     graph = project(kg)
     by_degree = {n["id"]: n["size"] for n in render(graph, size_by="degree").nodes}
     assert by_degree[COLLINS] == max(by_degree.values())  # the best-connected entity
-    assert min(by_degree.values()) >= 10
+    assert min(by_degree.values()) >= 9
     pagerank = {n["id"]: n["size"] for n in render(graph, size_by="pagerank").nodes}
     assert pagerank[COLLINS] == max(pagerank.values())
     assert page_data(render(graph, size_by="betweenness").html)["size_by"] == "betweenness"
@@ -266,7 +295,7 @@ def test_hostile_strings_are_escaped_everywhere(payload):
         assert "<" not in shown and html.unescape(shown) == PAYLOAD_TITLE
     # ... and the data round-trips unchanged
     data = page_data(document)
-    labels = {n["label"] for n in data["nodes"]}
+    labels = {n["name"] for n in data["nodes"]}
     assert labels == {EVIL_LABEL, AGENCY_LABEL}
     [edge] = data["edges"]
     assert [s["title"] for s in edge["sources"]] == [EVIL_SOURCE, "Safe source"]
@@ -342,18 +371,41 @@ def test_nodes_and_edges_are_sorted(bundled_view):
     assert [e["id"] for e in bundled_view.edges] == [f"e{i}" for i in range(len(keys))]
 
 
-def test_auto_layout_uses_physics_for_small_graphs_only(bundled_view):
+def test_default_layout_is_precomputed_and_physics_stays_available(bundled_view, kg):
     small = page_data(bundled_view.html)
-    assert small["layout"] == "physics"
-    physics = small["options"]["physics"]
-    assert physics["enabled"] and physics["stabilization"]["iterations"] == 200
+    assert small["layout"] == "static"
+    assert small["options"]["physics"]["enabled"] is False
+    physics = view_data(project(kg), layout="physics")
+    assert (
+        physics["options"]["physics"]["enabled"]
+        and physics["options"]["physics"]["stabilization"]["iterations"] == 200
+    )
     large = view_data(synthetic_graph(800))
     assert large["layout"] == "static" and large["large"]
-    assert large["options"]["physics"]["enabled"] is False
     assert large["options"]["layout"]["improvedLayout"] is False
     assert large["options"]["edges"]["smooth"] is False
-    assert large["options"]["edges"]["scaling"]["label"]["drawThreshold"] > 5  # labels only when zoomed in
     assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in large["nodes"])
+    # level of detail: the most central nodes keep a label big enough for the first, zoomed-out view
+    big = sorted(large["nodes"], key=lambda n: -n.get("font", {}).get("size", 0))
+    assert big[0].get("font", {}).get("size", 0) > small["options"]["nodes"]["font"]["size"]
+    assert sum(1 for n in large["nodes"] if "font" in n) <= 25
+
+
+def test_small_graph_labels_do_not_overlap_in_the_precomputed_layout(bundled_view):
+    from graphkit.render.data import _node_box
+    from graphkit.render.placement import overlapping
+
+    boxes = {n["id"]: _node_box(n, True) for n in bundled_view.nodes}
+    assert overlapping({n["id"]: (n["x"], n["y"]) for n in bundled_view.nodes}, boxes) == []
+
+
+def test_timeline_spans_the_dated_relationships(bundled_view):
+    data = page_data(bundled_view.html)
+    span = data["timeline"]
+    periods = [e["period"] for e in data["edges"] if e["period"]]
+    assert span["dated"] == len(periods) and span["undated"] == len(data["edges"]) - len(periods)
+    assert span["first"] == min(p[0] for p in periods if p[0])[:7]
+    assert span["first"] <= "2024-10" <= span["last"]
 
 
 def test_layout_is_seeded_and_spreads_nodes():
@@ -369,7 +421,7 @@ def test_plain_networkx_graph_and_empty_graph():
     graph.add_node("x", label="X", type="NotAType")
     graph.add_edge("x", "x", relation="self")
     view = render(graph)
-    assert view.nodes[0]["color"]["background"] == "#999999" and view.nodes[0]["shape"] == "dot"
+    assert view.nodes[0]["family"] == "Other" and view.nodes[0]["type_label"] == "Not AType"
     assert view.edges[0]["sources"] == []
     assert render(nx.MultiDiGraph()).nodes == []
 

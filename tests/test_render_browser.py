@@ -22,6 +22,7 @@ from click.testing import CliRunner  # noqa: E402
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 from test_render import (  # noqa: E402
     AWS,
+    COLLINS,
     COLLINS_MET_AWS,
     EVIL_LABEL,
     EVIL_SOURCE,
@@ -30,6 +31,7 @@ from test_render import (  # noqa: E402
     payload_ttl,
     synthetic_graph,
 )
+from view_measure import measure  # noqa: E402
 
 import graphkit  # noqa: E402
 from graphkit.cli.render import render as render_command  # noqa: E402
@@ -72,8 +74,8 @@ def open_view(browser):
     """Open a page offline, recording every request, page error and console error."""
     contexts = []
 
-    def opener(path: Path | None = None, *, content: str | None = None) -> Opened:
-        context = browser.new_context(offline=True, viewport={"width": 1280, "height": 800})
+    def opener(path: Path | None = None, *, content: str | None = None, viewport=(1280, 800)) -> Opened:
+        context = browser.new_context(offline=True, viewport={"width": viewport[0], "height": viewport[1]})
         contexts.append(context)
         page = context.new_page()
         opened = Opened(page)
@@ -118,7 +120,7 @@ def test_page_loads_offline_without_errors_and_draws_every_node(open_view, bundl
     # bounded physics, then switched off so that the drawing stays still
     assert opened.js("window.graphkitNetwork.physics.options.enabled") is False
     legend = opened.js("Array.from(document.querySelectorAll('#gk-types label')).map(l => l.textContent)")
-    assert any(text.startswith("◆Company") for text in legend)
+    assert "Company4" in legend and "Government department3" in legend
     assert_offline_and_clean(opened)
 
 
@@ -160,7 +162,28 @@ def test_search_focuses_an_entity_by_alias(open_view, bundled_page):
     assert "AWS" in opened.page.locator("#gk-details").inner_text()  # the alias is listed
     opened.page.fill("#gk-search-input", "no such entity")
     opened.page.press("#gk-search-input", "Enter")
-    assert "No entity matches" in opened.page.locator("#gk-status").inner_text()
+    assert "No entity is called" in opened.page.locator("#gk-status").inner_text()
+    assert_offline_and_clean(opened)
+
+
+def test_search_suggests_near_misses_and_highlights_the_neighbourhood(open_view, bundled_page):
+    opened = open_view(bundled_page)
+    opened.page.fill("#gk-search-input", "Jdith Colins")
+    opened.page.press("#gk-search-input", "Enter")
+    status = opened.page.locator("#gk-status")
+    assert "No entity is called" in status.inner_text() and "Judith Collins (Minister)" in status.inner_text()
+    status.locator("button", has_text="Judith Collins").click()
+    assert opened.js("window.graphkitNetwork.getSelectedNodes()") == [COLLINS]
+    faded = opened.js(
+        """(id) => { const v = window.graphkitView, near = new Set(v.network.getConnectedNodes(id).concat([id]));
+            return v.nodes.get().map(n => [near.has(n.id), n.opacity]); }""",
+        COLLINS,
+    )
+    assert all(opacity == 1 for near, opacity in faded if near)
+    assert all(opacity < 1 for near, opacity in faded if not near) and any(not near for near, _ in faded)
+    # relations of the entity sit in collapsible sections of the side panel
+    sections = opened.page.locator("#gk-details details summary").all_inner_texts()
+    assert any(s.startswith("met with") for s in sections)
     assert_offline_and_clean(opened)
 
 
@@ -174,6 +197,7 @@ def test_filters_hide_types_and_relations(open_view, bundled_page):
     assert opened.js(touching_aws, AWS) is True
     company.check()
     assert opened.js(hidden, AWS) is False
+    opened.page.locator("#gk-relations-section summary").click()  # the relation list is collapsed at first
     opened.page.locator("#gk-relations input[value='met with']").uncheck()
     met = "() => window.graphkitView.edges.get().filter(e => e.relation === 'met with')"
     assert opened.js(met + ".every(e => e.hidden)") is True
@@ -257,3 +281,111 @@ def test_notebook_iframe_needs_nothing_from_outside(open_view, kg):
     assert frame.evaluate("window.graphkitNetwork.body.data.nodes.length") == len(view.nodes)
     assert [u for u in opened.requests if not u.startswith(("file://", "data:", "about:"))] == []
     assert opened.errors == []
+
+
+# ---------------------------------------------------------------------------
+# what a reader sees at 1400×900 without touching anything
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def collins_page(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("render") / "collins.html"
+    with graphkit.open() as kg:
+        render(kg, path, focus="Judith Collins", depth=2)
+    return path
+
+
+@pytest.mark.parametrize("which", ["bundled_page", "collins_page"])
+def test_map_reads_at_first_sight(open_view, request, which):
+    opened = open_view(request.getfixturevalue(which), viewport=(1400, 900))
+    seen = measure(opened.page)
+    count = opened.js("window.graphkitView.data.nodes.length")
+    assert seen["labels"] == count and seen["hiddenLabels"] == 0  # every node's label is drawn
+    assert seen["minLabelPx"] >= 11, seen["minLabelPx"]
+    assert max(seen["fillWidth"], seen["fillHeight"]) >= 0.70, (seen["fillWidth"], seen["fillHeight"])
+    assert seen["overlaps"] == []
+    # the legend shows exactly the (colour, shape, fill) triples that are drawn, each once
+    drawn = {tuple(d) for d in seen["drawn"]}
+    legend = [tuple(g) for g in seen["legend"]]
+    assert len(legend) == len(set(legend)) and set(legend) == drawn
+    types = opened.js("window.graphkitView.data.types.length")
+    assert len(drawn) == types  # one triple per class
+    assert_offline_and_clean(opened)
+
+
+def test_edge_labels_show_when_zoomed_in_and_on_hover(open_view, bundled_page):
+    opened = open_view(bundled_page, viewport=(1400, 900))
+    visible = "(id) => window.graphkitNetwork.body.edges[id].labelModule.visible()"
+    edge_id = opened.js(
+        "(s) => window.graphkitView.data.edges.find(e => e.statement === s).id", COLLINS_MET_AWS
+    )
+    opened.js("() => window.graphkitNetwork.redraw()")
+    assert opened.js(visible, edge_id) is False  # hidden at the first fit: node labels come first
+    point = opened.js(
+        """(id) => {
+            const net = window.graphkitNetwork, middle = net.body.edges[id].edgeType.getPoint(0.5);
+            const dom = net.canvasToDOM(middle), box = document.getElementById('gk-network').getBoundingClientRect();
+            return {x: box.left + dom.x, y: box.top + dom.y};
+        }""",
+        edge_id,
+    )
+    opened.page.mouse.move(point["x"], point["y"])
+    opened.page.wait_for_timeout(300)
+    opened.js("() => window.graphkitNetwork.redraw()")
+    hovered = opened.js("(id) => window.graphkitView.edges.get(id).font", edge_id)
+    assert hovered and hovered["size"] * opened.js("window.graphkitNetwork.getScale()") >= 14
+    opened.js("() => window.graphkitNetwork.moveTo({scale: 1.6, animation: false})")
+    opened.page.mouse.move(5, 5)
+    opened.js("() => window.graphkitNetwork.redraw()")
+    on_screen = opened.js(
+        """() => { const net = window.graphkitNetwork; return net.body.edgeIndices.filter(id =>
+            net.body.edges[id].labelModule.visible()).length; }"""
+    )
+    assert on_screen > 0
+    assert_offline_and_clean(opened)
+
+
+@pytest.mark.parametrize("size", [100_000, 1_000_000])
+def test_huge_label_keeps_the_page_ready_within_3_seconds(open_view, tmp_path, size):
+    import time
+
+    graph = synthetic_graph(30)
+    first = next(iter(graph.nodes))
+    graph.nodes[first]["label"] = ("Long label " * (size // 11 + 1))[:size]
+    out = tmp_path / "long.html"
+    render(graph, out)
+    started = time.monotonic()
+    opened = open_view(out)
+    ready = time.monotonic() - started
+    assert ready < 3.0, ready
+    opened.js("(id) => window.graphkitView.showNode(id)", first)
+    assert len(opened.page.locator("#gk-details h3").inner_text()) >= size - 5  # full text in the panel
+    drawn = opened.js("(id) => window.graphkitNetwork.body.nodes[id].options.label", first)
+    assert len(drawn) < 80
+    assert_offline_and_clean(opened)
+
+
+def test_timeline_shows_the_graph_as_of_a_month(open_view, bundled_page):
+    opened = open_view(bundled_page)
+    total = opened.js("window.graphkitView.data.edges.length")
+    assert opened.page.locator("#gk-timeline").is_visible()
+    assert opened.js("window.graphkitView.setTime('2024-10', false)") is True
+    in_october = opened.js("window.graphkitView.visibleEdges")
+    undated = opened.js("window.graphkitView.data.edges.filter(e => !e.period).length")
+    assert undated <= in_october < total
+    dashed = opened.js("window.graphkitView.edges.get().filter(e => !e.hidden && e.dashes).length")
+    assert dashed == undated  # undated relationships stay, drawn dashed
+    opened.js("window.graphkitView.setTime('2024-10', true)")
+    assert opened.js("window.graphkitView.visibleEdges") == in_october - undated
+    opened.js("window.graphkitView.setTime('2023-01', true)")
+    assert opened.js("window.graphkitView.visibleEdges") < in_october
+    collins_aws = opened.js(
+        "(s) => window.graphkitView.edges.get(window.graphkitView.data.edges.find(e => e.statement === s).id).hidden",
+        COLLINS_MET_AWS,
+    )
+    assert collins_aws is True  # met around October 2024: not in January 2023
+    assert opened.page.locator("#gk-time-marks .gk-approx-mark").count() >= 1  # approximate dates marked
+    opened.page.locator("#gk-time-on").uncheck()
+    assert opened.js("window.graphkitView.visibleEdges") == total
+    assert_offline_and_clean(opened)

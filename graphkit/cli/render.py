@@ -28,8 +28,8 @@ from graphkit.render import render as render_view
     type=click.Choice(LAYOUTS),
     default="auto",
     show_default=True,
-    help="physics: vis-network settles the graph in the browser (small graphs); static: positions "
-    "computed here, physics off (fast on large graphs); auto: physics up to 300 nodes.",
+    help="static (and auto): positions computed here, packed so that labels never overlap; "
+    "physics: vis-network's physics settles the graph in the browser.",
 )
 @click.option(
     "--size-by",
@@ -48,10 +48,11 @@ def render(
     """Draw the graph as an interactive HTML page.
 
     The page is one self-contained file: it opens from disk with the network
-    off and makes no request. Colour and shape show the entity type; click an
-    entity or a relationship for its details and every source; search by name
-    or alias; filter by type and relation. The file is written to a temporary
-    name and renamed, and the same data and options give the same file.
+    off and makes no request. Colour shows the family of an entity, shape its
+    class; click an entity or a relationship for its details and every source;
+    search by name or alias; filter by type and relation; move the timeline to
+    see the graph as of a month. The file is written to a temporary name and
+    renamed, and the same data and options give the same file.
 
     Example:
 

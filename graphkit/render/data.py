@@ -5,6 +5,13 @@ graph in one pass over its nodes and edges (pyvis's ``from_nx`` and
 ``add_edge`` scan every node or edge for each edge added, which is quadratic).
 Nodes are sorted by IRI and edges by (source, target, relation, key), so the
 same graph and options always give the same data.
+
+Positions are computed here by default (``static``): a seeded force layout
+(:mod:`graphkit.render.layout`), then packed so that no two labels overlap
+(:mod:`graphkit.render.placement`). Graphs up to :data:`LABELLED_MAX_NODES`
+nodes are packed with their labels, so that every label reads at the first
+fit; larger ones are packed by node and show labels as the reader zooms in,
+the most central nodes first.
 """
 
 from __future__ import annotations
@@ -17,26 +24,29 @@ from collections.abc import Hashable
 import networkx as nx
 
 from graphkit.analysis.centrality import MEASURES
+from graphkit.dates import data_period
 from graphkit.errors import GraphkitError
 from graphkit.model.schema import Schema, load_schema, local_name
+from graphkit.render.labels import drawn_label, label_box
 from graphkit.render.layout import positions
+from graphkit.render.placement import Box, place
+from graphkit.render.style import ClassStyle, assign_styles, family_order
 
 LAYOUTS = ("auto", "physics", "static")
 SIZE_MEASURES = tuple(sorted(MEASURES))
-#: ``--layout auto`` lets vis-network's physics settle graphs up to this size, then goes static
-AUTO_PHYSICS_MAX_NODES = 300
-AUTO_PHYSICS_MAX_EDGES = 900
 #: graphs above this many nodes or edges get the light-weight drawing options
 LARGE_NODES = 300
 LARGE_EDGES = 900
-MIN_SIZE, MAX_SIZE = 10, 38
-# fmt: off
-VIS_SHAPES = frozenset((
-    "dot", "diamond", "square", "triangle", "triangleDown", "star",
-    "hexagon", "ellipse", "box", "circle", "database", "text",
-))
-# fmt: on
-_HEX = re.compile(r"#[0-9a-fA-F]{6}")
+#: graphs up to this size are packed with their labels (every label readable at the first fit)
+LABELLED_MAX_NODES = 300
+MIN_SIZE, MAX_SIZE = 9, 26
+#: node and edge label font sizes, in canvas units
+FONT_SIZE = 16
+EDGE_FONT_SIZE = 11
+#: width/height of the canvas the layout aims to fill (the page's middle column)
+CANVAS_ASPECT = 1.45
+#: in large graphs, this many most central nodes keep a label at every zoom
+CENTRAL_LABELS = 25
 EDGE_COLOR = "#9aa0a6"
 
 
@@ -62,16 +72,14 @@ def _darker(color: str, factor: float = 0.7) -> str:
 
 
 def type_style(schema: Schema, type_iri: str | None, type_name: str | None) -> tuple[str, str]:
-    """(colour, shape) of an entity type, from the ontology; safe values only."""
-    iri = type_iri
-    if iri is None and type_name:
-        try:
-            iri = schema.find_class(type_name)
-        except GraphkitError:
-            iri = None
-    color, shape = schema.style(iri)
-    color = color if _HEX.fullmatch(color or "") else "#999999"
-    return color.lower(), shape if shape in VIS_SHAPES else "dot"
+    """(colour, shape) of one entity type, from the view's style data.
+
+    >>> type_style(load_schema(), None, "Company")
+    ('#d55e00', 'diamond')
+    """
+    name = type_name or (local_name(type_iri) if type_iri else "Unknown")
+    style = assign_styles(schema, [name], {name: type_iri} if type_iri else None)[name]
+    return style.color, style.shape
 
 
 def _text(value: object) -> str | None:
@@ -95,10 +103,7 @@ def _when(attrs: dict) -> str | None:
 def resolve_layout(layout: str, nodes: int, edges: int) -> str:
     if layout not in LAYOUTS:
         raise GraphkitError(f"unknown layout {layout!r}; use one of {', '.join(LAYOUTS)}")
-    if layout != "auto":
-        return layout
-    small = nodes <= AUTO_PHYSICS_MAX_NODES and edges <= AUTO_PHYSICS_MAX_EDGES
-    return "physics" if small else "static"
+    return "static" if layout == "auto" else layout
 
 
 def sizes(graph: nx.Graph, measure: str) -> dict[str, int]:
@@ -115,27 +120,52 @@ def sizes(graph: nx.Graph, measure: str) -> dict[str, int]:
     }
 
 
-def _node(schema: Schema, node: Hashable, attrs: dict, size: int, degree: int) -> dict:
-    color, shape = type_style(schema, attrs.get("type_iri"), attrs.get("type"))
-    kind = str(attrs.get("type") or "Unknown")
-    aliases = attrs.get("aliases") or []
+def _node_color(style: ClassStyle) -> dict:
+    if style.filled:
+        fill, border = style.color, _darker(style.color)
+    else:  # hollow: white inside, the family colour as a thick border
+        fill, border = "#ffffff", style.color
     return {
+        "background": fill,
+        "border": border,
+        "highlight": {"background": fill, "border": "#111111"},
+        "hover": {"background": fill, "border": "#111111"},
+    }
+
+
+def _node(style: ClassStyle, node: Hashable, attrs: dict, size: int, degree: int) -> dict:
+    aliases = attrs.get("aliases") or []
+    name = str(attrs.get("label") or local_name(str(node)))
+    record = {
         "id": node_id(node),
-        "label": str(attrs.get("label") or local_name(str(node))),
-        "type": kind,
-        "types": [str(t) for t in attrs.get("types") or [kind]],
+        "label": drawn_label(name),
+        "name": name,
+        "type": style.type,
+        "type_label": style.label,
+        "family": style.family_label,
+        "types": [str(t) for t in attrs.get("types") or [style.type]],
         "aliases": [str(a) for a in (aliases if isinstance(aliases, list | tuple) else [aliases])],
         "description": _text(attrs.get("description")),
         "degree": degree,
-        "shape": shape,
+        "shape": style.shape,
         "size": size,
-        "color": {
-            "background": color,
-            "border": _darker(color),
-            "highlight": {"background": color, "border": "#111111"},
-            "hover": {"background": color, "border": "#111111"},
-        },
+        "color": _node_color(style),
     }
+    if not style.filled:
+        record["borderWidth"] = 3
+        record["borderWidthSelected"] = 4
+    return record
+
+
+def _node_box(record: dict, with_label: bool) -> Box:
+    """The node's footprint on the canvas: its shape, and its label drawn below it."""
+    size = record["size"]
+    if not with_label:
+        return Box(2 * size, 2 * size)
+    width, height = label_box(record["label"], record.get("font", {}).get("size", FONT_SIZE))
+    # vis-network draws the label about 11 units below the shape
+    total = 2 * size + 11 + height
+    return Box(max(2 * size, width), total, total / 2 - size)
 
 
 def _source(src: dict) -> dict:
@@ -155,18 +185,20 @@ def _edge(
     info = schema.relations.get(relation_iri) if relation_iri else None
     relation = str(
         attrs.get("relation") or (info.label if info else None) or attrs.get("relation_name") or "related to"
-    )
+    )[:200]
     symmetric = bool(info and info.symmetric)
     return {
         "id": f"e{index}",
         "from": node_id(u),
         "to": node_id(v),
-        "label": relation,
+        "label": drawn_label(relation),
         "relation": relation,
         "relation_name": str(attrs.get("relation_name") or (info.name if info else relation)),
         "arrows": "" if symmetric else "to",
         "symmetric": symmetric,
         "date": _when(attrs),
+        "period": _period(attrs),
+        "approximate": bool(attrs.get("date_approximate")),
         "description": _text(attrs.get("description")),
         "quote": _text(attrs.get("quote")),
         "grounds": _text(attrs.get("grounds")),
@@ -174,6 +206,35 @@ def _edge(
         "sources": [_source(s) for s in attrs.get("sources") or [] if isinstance(s, dict)],
         "statement": _text(attrs.get("statement")) or (str(key) if isinstance(key, str) else None),
     }
+
+
+def _period(attrs: dict) -> list[str | None] | None:
+    """[first day, last day] the relationship holds (ISO dates; None for an open end); None if undated.
+
+    The same rule as ``--as-of`` (:func:`graphkit.dates.covers`): a fuzzy date
+    covers its whole month or year, a range open at one end runs on that way.
+    """
+    point = data_period(attrs.get("date"))
+    if point is not None:
+        return [point[0].isoformat(), point[1].isoformat()]
+    begin, finish = data_period(attrs.get("start")), data_period(attrs.get("end"))
+    if begin is None and finish is None:
+        return None
+    return [begin[0].isoformat() if begin else None, finish[1].isoformat() if finish else None]
+
+
+def timeline(edges: list[dict]) -> dict | None:
+    """The months the dated relationships span, for the page's time slider; None when nothing is dated.
+
+    >>> edges = [{"period": ["2023-05-01", "2023-05-31"]}, {"period": ["2024-10-01", None]}, {"period": None}]
+    >>> timeline(edges)
+    {'first': '2023-05', 'last': '2024-10', 'dated': 2, 'undated': 1}
+    """
+    ends = [day for e in edges if e.get("period") for day in e["period"] if day]
+    if not ends:
+        return None
+    dated = sum(1 for e in edges if e.get("period"))
+    return {"first": min(ends)[:7], "last": max(ends)[:7], "dated": dated, "undated": len(edges) - dated}
 
 
 def _spread_parallel(edges: list[dict]) -> None:
@@ -198,28 +259,28 @@ def vis_options(layout: str, large: bool, seed: int) -> dict:
     options: dict = {
         "autoResize": True,
         "nodes": {
-            "borderWidth": 1,
+            "borderWidth": 1.5,
             "font": {
-                "size": 14,
+                "size": FONT_SIZE,
                 "face": "system-ui, sans-serif",
                 "color": "#1f1f1f",
                 "strokeWidth": 3,
                 "strokeColor": "#ffffff",
             },
-            "widthConstraint": {"maximum": 180},
-            "scaling": {"label": {"drawThreshold": 7 if large else 5}},
+            "scaling": {"label": {"drawThreshold": 7 if large else 5, "maxVisible": 40}},
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
             "color": {"color": EDGE_COLOR, "highlight": "#202124", "hover": "#5f6368", "inherit": False},
             "font": {
-                "size": 10,
+                "size": EDGE_FONT_SIZE,
                 "align": "middle",
                 "color": "#3c4043",
                 "strokeWidth": 3,
                 "strokeColor": "#ffffff",
             },
-            "scaling": {"label": {"drawThreshold": 9 if large else 5}},
+            # edge labels appear once zoomed in enough to read them (and on hover)
+            "scaling": {"label": {"drawThreshold": 14, "maxVisible": 40}},
             "selectionWidth": 2,
             "width": 1,
             "smooth": False if large else {"enabled": True, "type": "continuous", "roundness": 0.3},
@@ -253,6 +314,21 @@ def vis_options(layout: str, large: bool, seed: int) -> dict:
     return options
 
 
+def _central_labels(nodes: list[dict], where: dict) -> None:
+    """Large graphs: the most central nodes get a font big enough to read at the first fit."""
+    if not nodes:
+        return
+    xs = [p[0] for p in where.values()]
+    ys = [p[1] for p in where.values()]
+    extent = max(max(xs) - min(xs), (max(ys) - min(ys)) * CANVAS_ASPECT, 1.0)
+    fit_scale = 800 / extent  # about the canvas width in pixels at 1400×900
+    ranked = sorted(nodes, key=lambda n: (-n["size"], -n["degree"], n["id"]))
+    for rank, record in enumerate(ranked[:CENTRAL_LABELS]):
+        wanted = (14 if rank < 8 else 12) / fit_scale
+        if wanted > FONT_SIZE:
+            record["font"] = {"size": round(wanted, 1)}
+
+
 def view_data(
     graph: nx.Graph,
     *,
@@ -261,18 +337,28 @@ def view_data(
     seed: int = 42,
     schema: Schema | None = None,
 ) -> dict:
-    """Nodes, edges, legend and vis-network options for the HTML page (JSON-ready)."""
+    """Nodes, edges, legend, timeline and vis-network options for the HTML page (JSON-ready)."""
     schema = schema or load_schema()
     chosen = resolve_layout(layout, graph.number_of_nodes(), graph.number_of_edges())
     large = graph.number_of_nodes() > LARGE_NODES or graph.number_of_edges() > LARGE_EDGES
     size = sizes(graph, size_by)
     degree = dict(graph.degree())
-    where = positions(graph, seed=seed)
-    nodes = []
-    for n in sorted(graph.nodes, key=node_id):
-        record = _node(schema, n, graph.nodes[n], size.get(node_id(n), MIN_SIZE), int(degree.get(n, 0)))
-        record["x"], record["y"] = where[n]
-        nodes.append(record)
+    kinds = {n: str(graph.nodes[n].get("type") or "Unknown") for n in graph.nodes}
+    iris = {kinds[n]: graph.nodes[n]["type_iri"] for n in graph.nodes if graph.nodes[n].get("type_iri")}
+    styles = assign_styles(schema, list(kinds.values()), iris)
+    nodes = [
+        _node(styles[kinds[n]], n, graph.nodes[n], size.get(node_id(n), MIN_SIZE), int(degree.get(n, 0)))
+        for n in sorted(graph.nodes, key=node_id)
+    ]
+    labelled = len(nodes) <= LABELLED_MAX_NODES
+    force = positions(graph, seed=seed)
+    boxes = {n["id"]: _node_box(n, labelled) for n in nodes}
+    where = place({node_id(n): xy for n, xy in force.items()}, boxes, aspect=CANVAS_ASPECT)
+    for record in nodes:
+        x, y = where[record["id"]]
+        record["x"], record["y"] = round(x, 1), round(y, 1)
+    if not labelled:
+        _central_labels(nodes, where)
     raw = (
         graph.edges(keys=True, data=True)
         if graph.is_multigraph()
@@ -281,7 +367,7 @@ def view_data(
     ordered = sorted(
         raw, key=lambda e: (node_id(e[0]), node_id(e[1]), str(e[3].get("relation", "")), str(e[2]))
     )
-    labels = {n["id"]: n["label"] for n in nodes}
+    labels = {n["id"]: n["name"] for n in nodes}
     edges = [_edge(schema, labels, i, u, v, k, d) for i, (u, v, k, d) in enumerate(ordered)]
     if not graph.is_directed():
         for e in edges:
@@ -289,9 +375,9 @@ def view_data(
     if not large:
         _spread_parallel(edges)
     type_counts = Counter(n["type"] for n in nodes)
-    styles = {n["type"]: (n["color"]["background"], n["shape"]) for n in nodes}
     relation_counts = Counter(e["relation"] for e in edges)
     names = {e["relation"]: e["relation_name"] for e in edges}
+    legend = sorted((styles[t] for t in type_counts), key=family_order)
     return {
         "layout": chosen,
         "large": large,
@@ -299,12 +385,21 @@ def view_data(
         "nodes": nodes,
         "edges": edges,
         "types": [
-            {"type": t, "color": styles[t][0], "shape": styles[t][1], "count": c}
-            for t, c in sorted(type_counts.items(), key=lambda x: x[0].lower())
+            {
+                "type": s.type,
+                "label": s.label,
+                "family": s.family_label,
+                "color": s.color,
+                "shape": s.shape,
+                "filled": s.filled,
+                "count": type_counts[s.type],
+            }
+            for s in legend
         ],
         "relations": [
             {"relation": r, "name": names[r], "count": c}
             for r, c in sorted(relation_counts.items(), key=lambda x: x[0].lower())
         ],
+        "timeline": timeline(edges),
         "options": vis_options(chosen, large, seed),
     }

@@ -56,9 +56,10 @@ def _assets() -> dict[str, str]:
         "vis_css": (folder / "vis-network.css").read_text(encoding="utf-8"),
         "view_js": here.joinpath("view.js").read_text(encoding="utf-8"),
         "view_css": here.joinpath("view.css").read_text(encoding="utf-8"),
+        "story_js": here.joinpath("story.js").read_text(encoding="utf-8"),
         "template": here.joinpath("template.html").read_text(encoding="utf-8"),
     }
-    for name in ("vis_js", "view_js"):
+    for name in ("vis_js", "view_js", "story_js"):
         if "</script" in assets[name].lower() or "<!--" in assets[name]:
             raise RuntimeError(f"{name} cannot be inlined safely: it contains </script or <!--")
     for name in ("vis_css", "view_css"):
@@ -99,9 +100,14 @@ def content_security_policy(scripts: list[str]) -> str:
     )
 
 
-def page(data: dict, *, title: str, summary: str) -> str:
-    """The whole HTML document for ``data`` (from :func:`graphkit.render.data.view_data`)."""
+def page(data: dict, *, title: str, summary: str, story: dict | None = None) -> str:
+    """The whole HTML document for ``data`` (from :func:`graphkit.render.data.view_data`).
+
+    With ``story`` (from :func:`graphkit.render.story.story_data`) the page
+    also carries the story's steps and the script that steps through them.
+    """
     assets = _assets()
+    scripts = [assets["vis_js"], assets["view_js"]] + ([assets["story_js"]] if story else [])
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     template = env.from_string(assets["template"])
     return template.render(
@@ -109,12 +115,14 @@ def page(data: dict, *, title: str, summary: str) -> str:
         summary=summary,
         size_by=data.get("size_by", "degree"),
         version=__version__,
-        csp=content_security_policy([assets["vis_js"], assets["view_js"]]),
+        csp=content_security_policy(scripts),
         vis_css=Markup(assets["vis_css"]),
         view_css=Markup(assets["view_css"]),
         vis_js=Markup(assets["vis_js"]),
         view_js=Markup(assets["view_js"]),
         data_json=Markup(script_json(data)),
+        story_json=Markup(script_json(story)) if story else None,
+        story_js=Markup(assets["story_js"]) if story else None,
     )
 
 

@@ -1,0 +1,1 @@
+/* graphkit story: steps through a story over the map (filled in below). */
