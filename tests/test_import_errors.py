@@ -249,9 +249,9 @@ def test_a_failed_write_changes_nothing(cli, tmp_path, any_writable_store, monke
     """The import is one update: if its last operation fails, the earlier deletes are undone."""
     store_with_data = any_writable_store
     before = triples(store_with_data)
-    original = apply_module.build_update
-    failing = " ;\nCREATE GRAPH <urn:graphkit-test:g> ;\nCREATE GRAPH <urn:graphkit-test:g>"
-    monkeypatch.setattr(apply_module, "build_update", lambda *a: original(*a) + failing)
+    original = apply_module.delete_operations
+    failing = ["CREATE GRAPH <urn:graphkit-test:g>", "CREATE GRAPH <urn:graphkit-test:g>"]
+    monkeypatch.setattr(apply_module, "delete_operations", lambda *a: original(*a) + failing)
     folder = good_files(tmp_path / "csv")
     (folder / "sources.csv").write_text(
         HEADERS["sources"] + "\n" + SOURCE_ROW.replace("Example report", "New")

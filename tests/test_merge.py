@@ -131,9 +131,9 @@ def test_merge_is_atomic(cli, request, monkeypatch, kind):
     """One update: when its last operation fails, the moves before it are undone."""
     persistent_store = request.getfixturevalue("persistent_store" if kind == "oxigraph" else "remote_store")
     before = triples(persistent_store)
-    original = merge_module.merge_update
-    failing = " ;\nCREATE GRAPH <urn:graphkit-test:g> ;\nCREATE GRAPH <urn:graphkit-test:g>"
-    monkeypatch.setattr(merge_module, "merge_update", lambda *a: original(*a) + failing)
+    original = merge_module.merge_operations
+    failing = ["CREATE GRAPH <urn:graphkit-test:g>", "CREATE GRAPH <urn:graphkit-test:g>"]
+    monkeypatch.setattr(merge_module, "merge_operations", lambda *a: original(*a) + failing)
     result = run(cli, "merge", "AWS", "Amazon", "--store", persistent_store)
     assert result.exit_code == 1, result.output
     assert ("nothing was changed" if kind == "oxigraph" else "already exists") in result.output

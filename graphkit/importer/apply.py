@@ -16,7 +16,6 @@ once the load has succeeded.
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -35,6 +34,7 @@ from graphkit.importer.to_rdf import ENTITY_PREDICATES, WIKIDATA
 from graphkit.model.graph import KnowledgeGraph
 from graphkit.store import _NewStore
 from graphkit.store.local import LocalBackend, make_staging
+from graphkit.store.sparql import in_graph, insert_data
 from graphkit.vocab import OWL, RDF
 
 _SUBJECT, _PREDICATE, _OBJECT = (f"<{RDF}{n}>" for n in ("subject", "predicate", "object"))
@@ -131,8 +131,8 @@ def _is_new_store(kg: KnowledgeGraph) -> bool:
 # -- writing --------------------------------------------------------------------
 
 
-def build_update(plan: Plan) -> str:
-    """The one SPARQL update that replaces the imported resources' triples."""
+def delete_operations(plan: Plan, graph: ox.NamedNode | None = None) -> list[str]:
+    """The DELETE operations that clear what the imported resources owned (aimed at ``graph``)."""
     ops = []
     if plan.replace:
         for batch in _batches(plan.replace, 10 * BATCH):
@@ -153,12 +153,14 @@ def build_update(plan: Plan) -> str:
                 f"FILTER(?p IN ({owned}) || (?p = <{OWL}sameAs> && isIRI(?o) "
                 f'&& STRSTARTS(STR(?o), "{WIKIDATA}"))) }}'
             )
+    return [in_graph(op, graph) for op in ops]
+
+
+def build_update(plan: Plan) -> str:
+    """The one SPARQL update that replaces the imported resources' triples."""
+    ops = delete_operations(plan)
     if plan.triples:
-        out = io.StringIO()
-        out.write("INSERT DATA {\n")
-        out.writelines(plan.lines())
-        out.write("}")
-        ops.append(out.getvalue())
+        ops.append(insert_data(plan.lines()))
     return " ;\n".join(ops)
 
 
@@ -202,9 +204,9 @@ def write_plan(kg: KnowledgeGraph, plan: Plan) -> bool:
     if _is_new_store(kg):
         kg.backend.created = _create_store(kg.backend.path, plan)  # type: ignore[attr-defined]
         return True
-    text = build_update(plan)
     try:
-        kg.backend.update(text)
+        # The store's all-or-nothing write: one request, or a staging graph on a remote engine.
+        kg.backend.apply_changes(lambda graph: delete_operations(plan, graph), plan.lines())
     except (RuntimeError, ValueError) as exc:
         raise StoreError(f"the import failed and nothing was written: {exc}") from None
     return False

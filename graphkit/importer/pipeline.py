@@ -49,6 +49,7 @@ from graphkit.importer.to_rdf import (
     source_pairs,
 )
 from graphkit.model.schema import SOURCE, Schema
+from graphkit.store.literals import canonical, canonical_nt
 from graphkit.vocab import GK, RDF
 
 #: The kinds of record, in the order they are reported.
@@ -271,10 +272,11 @@ class Pipeline:
         existing = self.lookup.triples_of({r.iri for r in batch}) if self.lookup else {}
         changes, plan = self.plan.changes, self.plan
         for res in batch:
-            old = {(p.value, str(o)) for p, o in existing.get(res.iri, ())}
+            # Values compared as values: an engine may answer "1" for "true"^^xsd:boolean.
+            old = {(p.value, str(canonical(o))) for p, o in existing.get(res.iri, ())}
             if res.kind == "entities":
                 old = {(p, o) for p, o in old if owned_by_entity(p, o)}
-            new = set(res.pairs)
+            new = {(p, canonical_nt(o)) for p, o in res.pairs}
             status = "new" if not old else "unchanged" if old == new else "updated"
             changes[res.kind][status].append(res.id)
             if status == "unchanged":

@@ -23,6 +23,7 @@ import pyoxigraph as ox
 from graphkit.errors import GraphkitError, ReadOnlyStoreError, StoreError
 from graphkit.model.graph import KnowledgeGraph
 from graphkit.model.resolve import EntityRef, normalise, resolve
+from graphkit.store.sparql import in_graph, insert_data
 from graphkit.vocab import OWL, RDF, RDFS, SKOS, shorten
 
 LABEL = RDFS + "label"
@@ -81,6 +82,34 @@ def _change(sign: str, s, p, o) -> Change:
     return Change(sign, _show(s), _show(p), _show(o))
 
 
+def merge_operations(keep: str, duplicate: str, relations: list[str], graph=None) -> list[str]:
+    """The update operations that move everything from ``duplicate`` to ``keep`` (in ``graph``).
+
+    ``relations`` are the relation-type IRIs whose edges move. Every term is
+    written as an escaped N-Triples term.
+    """
+    k, d, same = ox.NamedNode(keep), ox.NamedNode(duplicate), ox.NamedNode(SAME_AS)
+    moving = " ".join(str(ox.NamedNode(p)) for p in [*relations, SAME_AS])
+    operations = [
+        # the duplicate's relation edges and sameAs links, to KEEP
+        f"DELETE {{ {d} ?p ?o }} INSERT {{ {k} ?p ?o2 }} WHERE {{ VALUES ?p {{ {moving} }} "
+        f"{d} ?p ?o . BIND(IF(?o = {d}, {k}, ?o) AS ?o2) FILTER(!(?p = {same} && ?o2 = {k})) }}",
+        # every triple pointing at the duplicate (except the record of an earlier merge)
+        f"DELETE {{ ?s ?p {d} }} INSERT {{ ?s ?p {k} }} WHERE {{ ?s ?p {d} . "
+        f"FILTER(?s != {d} && !(?s = {k} && ?p = {same})) }}",
+        # what is left of the duplicate's own triples
+        f"DELETE {{ {d} ?p ?o }} WHERE {{ {d} ?p ?o }}",
+    ]
+    return [in_graph(op, graph) for op in operations]
+
+
+def merge_inserts(keep: str, duplicate: str, aliases: list[str]) -> list[str]:
+    """The record of the merge and the duplicate's names as aliases, as N-Triples lines."""
+    k, d = ox.NamedNode(keep), ox.NamedNode(duplicate)
+    lines = [f"{k} {ox.NamedNode(SAME_AS)} {d} .\n"]
+    return lines + [f"{k} {ox.NamedNode(ALT_LABEL)} {ox.Literal(a)} .\n" for a in aliases]
+
+
 def merge_update(keep: str, duplicate: str, relations: list[str], aliases: list[str]) -> str:
     """The one SPARQL update that merges ``duplicate`` into ``keep``.
 
@@ -92,24 +121,8 @@ def merge_update(keep: str, duplicate: str, relations: list[str], aliases: list[
     >>> text.count(";\\n") + 1, '"D \\\\"quoted\\\\" name"' in text
     (4, True)
     """
-    k, d, same = ox.NamedNode(keep), ox.NamedNode(duplicate), ox.NamedNode(SAME_AS)
-    moving = " ".join(str(ox.NamedNode(p)) for p in [*relations, SAME_AS])
-    inserts = [f"{k} {same} {d} ."]
-    inserts += [f"{k} {ox.NamedNode(ALT_LABEL)} {ox.Literal(a)} ." for a in aliases]
-    return " ;\n".join(
-        [
-            # 1. the record of the merge, and the duplicate's names as aliases
-            "INSERT DATA { " + " ".join(inserts) + " }",
-            # 2. the duplicate's relation edges and sameAs links, to KEEP
-            f"DELETE {{ {d} ?p ?o }} INSERT {{ {k} ?p ?o2 }} WHERE {{ VALUES ?p {{ {moving} }} "
-            f"{d} ?p ?o . BIND(IF(?o = {d}, {k}, ?o) AS ?o2) FILTER(!(?p = {same} && ?o2 = {k})) }}",
-            # 3. every triple pointing at the duplicate (except the record itself)
-            f"DELETE {{ ?s ?p {d} }} INSERT {{ ?s ?p {k} }} WHERE {{ ?s ?p {d} . "
-            f"FILTER(?s != {d} && !(?s = {k} && ?p = {same})) }}",
-            # 4. what is left of the duplicate's own triples
-            f"DELETE WHERE {{ {d} ?p ?o }}",
-        ]
-    )
+    operations = merge_operations(keep, duplicate, relations)
+    return " ;\n".join([*operations, insert_data(merge_inserts(keep, duplicate, aliases))])
 
 
 def _plan(kg: KnowledgeGraph, keep: EntityRef, dup: EntityRef, report: MergeReport) -> list[str]:
@@ -202,7 +215,11 @@ def merge(kg: KnowledgeGraph, keep: str, duplicate: str, *, dry_run: bool = Fals
     relations = sorted(kg.schema.relations)
     report.triples_before = kg.triple_count()
     try:
-        kg.backend.update(merge_update(kept.iri, dup.iri, relations, aliases))
+        # The store's all-or-nothing write: one request, or a staging graph on a remote engine.
+        kg.backend.apply_changes(
+            lambda graph: merge_operations(kept.iri, dup.iri, relations, graph),
+            merge_inserts(kept.iri, dup.iri, aliases),
+        )
     except (RuntimeError, ValueError) as exc:
         raise StoreError(f"the merge failed and nothing was changed: {exc}") from None
     report.triples_after = kg.triple_count()

@@ -7,6 +7,7 @@ every file loaded, alongside the engine's own loader.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -161,3 +162,81 @@ def _is_iri(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# -- values compared as values ---------------------------------------------------------
+
+_INTEGER_TYPES = {
+    XSD + n
+    for n in [
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "negativeInteger",
+        "nonPositiveInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    ]
+}
+_TYPED_NT = re.compile(r'^"([^"\\]*)"\^\^<([^<>]*)>$')
+
+
+def canonical_value(value: str, datatype: str) -> str:
+    """The canonical text of a value, so that equal values compare equal.
+
+    Some engines store values, not text: Virtuoso answers ``"1"`` for
+    ``"true"^^xsd:boolean`` and ``"1"`` for ``"01"^^xsd:integer``.
+
+    >>> canonical_value("1", XSD + "boolean"), canonical_value("01", XSD + "integer")
+    ('true', '1')
+    >>> canonical_value("2.50", XSD + "decimal"), canonical_value("abc", XSD + "integer")
+    ('2.5', 'abc')
+    """
+    text = value.strip()
+    try:
+        if datatype == XSD + "boolean":
+            return {"1": "true", "0": "false"}.get(text, text)
+        if datatype in _INTEGER_TYPES:
+            return str(int(text))
+        if datatype == XSD + "decimal":
+            number = Decimal(text)
+            if not number.is_finite():
+                return value
+            plain = format(number.normalize(), "f")
+            return "0" if plain in ("-0", "0") else plain
+        if datatype in (XSD + "double", XSD + "float"):
+            return repr(float(text))
+    except (ValueError, ArithmeticError):
+        return value
+    return value
+
+
+def canonical(term):
+    """``term`` with a typed literal's text made canonical (other terms unchanged).
+
+    >>> canonical(ox.Literal("1", datatype=ox.NamedNode(XSD + "boolean"))).value
+    'true'
+    """
+    if not isinstance(term, ox.Literal) or term.language:
+        return term
+    text = canonical_value(term.value, term.datatype.value)
+    return term if text == term.value else ox.Literal(text, datatype=term.datatype)
+
+
+def canonical_nt(text: str) -> str:
+    """The same for a term written in N-Triples.
+
+    >>> canonical_nt('"01"^^<http://www.w3.org/2001/XMLSchema#integer>')
+    '"1"^^<http://www.w3.org/2001/XMLSchema#integer>'
+    """
+    match = _TYPED_NT.match(text)
+    if match is None:
+        return text
+    value, datatype = match.groups()
+    return f'"{canonical_value(value, datatype)}"^^<{datatype}>'

@@ -22,7 +22,7 @@ from graphkit.errors import (
 )
 from graphkit.store.base import QueryResult
 from graphkit.store.formats import check_file, guard_input, open_for_parse, read_error
-from graphkit.store.sparql import Term, inline_bindings, syntax_message
+from graphkit.store.sparql import Term, inline_bindings, insert_data, syntax_message
 from graphkit.vocab import PREFIXES
 
 # Files RocksDB always writes into an Oxigraph store folder.
@@ -203,6 +203,13 @@ class LocalBackend:
             raise QueryError(syntax_message(exc)) from None
         except OSError as exc:
             raise StoreError(f"update failed on {self.description}: {exc}") from None
+
+    def apply_changes(self, operations, inserts: Iterable[str]) -> None:
+        """Run ``operations(None)``, then insert the N-Triples lines ``inserts``: one transaction."""
+        lines = list(inserts)
+        text = " ;\n".join([*operations(None), *([insert_data(lines)] if lines else [])])
+        if text:
+            self.update(text)
 
     def load(self, files: Sequence[tuple[Path, ox.RdfFormat]]) -> int:
         """Load into an existing store: each file in one transaction.

@@ -18,7 +18,7 @@ made live in one request (``ADD``/``MOVE``), then dropped.
 
 from __future__ import annotations
 
-import io
+import itertools
 import sys
 import time
 import urllib.parse
@@ -40,6 +40,8 @@ from graphkit.store.sparql import (
     classify,
     has_keyword,
     inline_bindings,
+    insert_data,
+    nt_line,
     prologue_for,
     syntax_message,
     uses_load,
@@ -70,6 +72,7 @@ class RemoteBackend:
         self.timeout = self.http.timeout
         self.read_only = read_only or self.endpoints.update is None
         self._engine = engine_named(self.endpoints.engine) if self.endpoints.engine else None
+        self.batch_size: int | None = None
 
     # -- the engine ----------------------------------------------------------
 
@@ -92,7 +95,8 @@ class RemoteBackend:
 
     @property
     def batch(self) -> int:
-        return self.endpoints.batch or self.engine.batch
+        """Triples per INSERT DATA: the spec's batch=, else the engine's (halved when too large)."""
+        return self.batch_size or self.endpoints.batch or self.engine.batch
 
     def _dataset(self) -> dict[str, str]:
         graph = self.graph
@@ -186,8 +190,8 @@ class RemoteBackend:
             _raise_local_update_error(sparql)
             raise
 
-    def apply_changes(self, operations: Operations, inserts: Sequence[ox.Triple]) -> None:
-        """Run ``operations(graph)`` then insert ``inserts``, all or nothing.
+    def apply_changes(self, operations: Operations, inserts: Iterable[str]) -> None:
+        """Run ``operations(graph)`` then insert the N-Triples lines ``inserts``, all or nothing.
 
         ``operations`` builds the update operations (DELETE ... WHERE ...) for
         the graph they must act on: the target graph (None: the default
@@ -198,8 +202,9 @@ class RemoteBackend:
         self._require_writable()
         graph = self.graph
         if self.engine.atomic_requests:
+            lines = list(inserts)
             self._post_update(
-                " ;\n".join([*operations(graph), *([insert_data(inserts, graph)] if inserts else [])])
+                " ;\n".join([*operations(graph), *([insert_data(lines, graph)] if lines else [])])
             )
             return
         self._check_leftovers()
@@ -255,12 +260,13 @@ class RemoteBackend:
         moves, stagings = [], []
         try:
             for graph in graphs:
-                triples = [q.triple for q in data.quads_for_pattern(None, None, None, graph)]
-                if not triples:
+                quads = data.quads_for_pattern(None, None, None, graph)
+                lines = [nt_line(q) for q in quads]
+                if not lines:
                     continue
                 staging = self._new_staging()
                 stagings.append(staging)
-                self._insert(triples, staging)
+                self._insert(lines, staging)
                 name = graph if isinstance(graph, ox.NamedNode) else target
                 moves.append(f"ADD {staging} TO {name if name is not None else 'DEFAULT'}")
         except BaseException as exc:
@@ -294,19 +300,23 @@ class RemoteBackend:
         if left:
             _note_leftovers(self.description, left)
 
-    def _insert(self, triples: Sequence[ox.Triple], graph: ox.NamedNode) -> None:
+    def _insert(self, lines: Iterable[str], graph: ox.NamedNode) -> None:
         """INSERT DATA in batches; a batch the engine finds too large is halved and retried."""
-        size, start = self.batch, 0
-        while start < len(triples):
-            chunk = triples[start : start + size]
+        pending: list[str] = []
+        source = iter(lines)
+        while True:
+            pending += itertools.islice(source, max(0, self.batch - len(pending)))
+            if not pending:
+                return
+            chunk = pending[: self.batch]
             try:
                 self._post_update(insert_data(chunk, graph))
             except RequestTooLarge:
-                if size == 1:
+                if len(chunk) == 1:
                     raise
-                size = max(1, size // 2)
+                self.batch_size = max(1, len(chunk) // 2)
                 continue
-            start += len(chunk)
+            del pending[: len(chunk)]
 
     def _abandon(self, stagings: list[ox.NamedNode], exc: BaseException) -> BaseException:
         """Drop the staging graphs of a failed write; return the error to raise."""
@@ -339,24 +349,6 @@ def _note_leftovers(description: str, graphs: list[str]) -> None:
         f"graphkit: an interrupted write left staging graphs on {description}; "
         f"remove them with: graphkit update --store URL '{drops}'\n"
     )
-
-
-def insert_data(triples: Iterable[ox.Triple | ox.Quad], graph: ox.NamedNode | None = None) -> str:
-    """One INSERT DATA of ``triples`` (into ``graph`` when given), terms escaped as N-Triples.
-
-    >>> print(insert_data([ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal('x"'))]))
-    INSERT DATA {
-    <urn:a> <urn:b> "x\\"" .
-    }
-    """
-    out = io.StringIO()
-    out.write("INSERT DATA {\n")
-    if graph is not None:
-        out.write(f"GRAPH {graph} {{\n")
-    for t in triples:
-        out.write(f"{t.subject} {t.predicate} {t.object} .\n")
-    out.write("}\n}" if graph is not None else "}")
-    return out.getvalue()
 
 
 def _raise_local_syntax_error(sparql: str) -> None:

@@ -9,7 +9,7 @@ substitution support.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 
@@ -161,3 +161,33 @@ def syntax_message(exc: BaseException) -> str:
     if match:
         return f"SPARQL syntax error at line {match.group(1)}, column {match.group(2)}: {match.group(3)}"
     return f"SPARQL syntax error: {text}"
+
+
+def nt_line(triple: ox.Triple | ox.Quad) -> str:
+    r"""One triple as an N-Triples line (terms escaped by Oxigraph).
+
+    >>> nt_line(ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal('x"'))).strip()
+    '<urn:a> <urn:b> "x\\"" .'
+    """
+    return f"{triple.subject} {triple.predicate} {triple.object} .\n"
+
+
+def insert_data(lines: Iterable[str], graph: ox.NamedNode | None = None) -> str:
+    """One INSERT DATA of N-Triples ``lines``, into ``graph`` when given.
+
+    >>> print(insert_data(['<urn:a> <urn:b> "x" .\\n'], ox.NamedNode("urn:g")))
+    INSERT DATA { GRAPH <urn:g> {
+    <urn:a> <urn:b> "x" .
+    } }
+    """
+    head, tail = ("INSERT DATA { GRAPH " + str(graph) + " {\n", "} }") if graph else ("INSERT DATA {\n", "}")
+    return head + "".join(lines) + tail
+
+
+def in_graph(operation: str, graph: ox.NamedNode | None) -> str:
+    """A ``DELETE/INSERT ... WHERE`` operation aimed at ``graph`` (None: unchanged).
+
+    >>> in_graph("DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", ox.NamedNode("urn:g"))
+    'WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }'
+    """
+    return operation if graph is None else f"WITH {graph} {operation}"
