@@ -55,6 +55,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "graphkit.cli.inspect:stats",
         "Count triples, entities, relationships and sources.",
     ),
+    "timeline": (
+        "graphkit.cli.timeline:timeline",
+        "List dated relationships in time order, each with its sources.",
+    ),
     "update": (
         "graphkit.cli.data:update",
         "Run a SPARQL update (INSERT, DELETE...) on a store.",
