@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
@@ -40,11 +41,51 @@ _GEXF_EDGE_RESERVED = {"id", "label", "weight", "type", "start", "end", "spells"
 _GEXF_RENAME = {"start": "start_date", "end": "end_date"}
 
 
+# What XML 1.0 forbids: C0 controls but tab and line ends, surrogates, U+FFFE, U+FFFF.
+_XML_FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(value: str) -> str:
+    r"""Text that XML 1.0 can carry: forbidden characters become U+FFFD.
+
+    Line ends become ``\n``, as every XML reader would read them anyway.
+
+    >>> xml_text("a\x01b\r\nc\ufffe") == "a\ufffdb\nc\ufffd"
+    True
+    """
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _XML_FORBIDDEN.sub("\ufffd", text)
+
+
+def _xml_value(value: Any) -> Any:
+    return xml_text(value) if isinstance(value, str) else value
+
+
+def xml_safe(flat: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    r"""A copy of a flat graph (see :func:`flat_graph`) whose text XML 1.0 can carry.
+
+    >>> g = nx.MultiDiGraph(); g.add_node("a", label="bell\x07")
+    >>> xml_safe(g).nodes["a"]["label"] == "bell\ufffd"
+    True
+    """
+    ids = {node: xml_text(str(node)) for node in flat}
+    safe = nx.MultiDiGraph()
+    safe.graph.update({k: _xml_value(v) for k, v in flat.graph.items()})
+    safe.add_nodes_from((ids[n], {k: _xml_value(v) for k, v in d.items()}) for n, d in flat.nodes(data=True))
+    safe.add_edges_from(
+        (ids[u], ids[v], xml_text(str(key)), {k: _xml_value(val) for k, val in d.items()})
+        for u, v, key, d in flat.edges(keys=True, data=True)
+    )
+    return safe
+
+
 def write_graphml(graph: nx.MultiDiGraph, out: BinaryIO) -> None:
     """GraphML for Gephi, yEd, Cytoscape; lists become '; '-joined text.
 
     Numbers and booleans keep their GraphML types (``source_count`` is an
-    int, ``date_approximate`` a boolean).
+    int, ``date_approximate`` a boolean). Characters that XML 1.0 forbids
+    (control characters from a hostile file) become U+FFFD, so every XML
+    reader opens the file.
 
     >>> import io
     >>> g = nx.MultiDiGraph(); _ = g.add_edge("a", "b", key="k", sources=[], date_approximate=True)
@@ -52,7 +93,7 @@ def write_graphml(graph: nx.MultiDiGraph, out: BinaryIO) -> None:
     >>> nx.read_graphml(buf, force_multigraph=True).edges["a", "b", "k"]["date_approximate"]
     True
     """
-    nx.write_graphml(flat_graph(graph), out, named_key_ids=True)
+    nx.write_graphml(xml_safe(flat_graph(graph)), out, named_key_ids=True)
 
 
 def _gexf_name(key: str, reserved: set[str]) -> str:
@@ -64,7 +105,7 @@ def write_gexf(graph: nx.MultiDiGraph, out: BinaryIO) -> None:
 
     Attributes that GEXF reserves are renamed (an edge's ``start`` and
     ``end`` become ``start_date`` and ``end_date``), so Gephi does not read
-    the dates as a timeline.
+    the dates as a timeline. Characters that XML 1.0 forbids become U+FFFD.
 
     >>> import io
     >>> g = nx.MultiDiGraph(); _ = g.add_edge("a", "b", key="k", relation="met", start="2023")
@@ -73,7 +114,7 @@ def write_gexf(graph: nx.MultiDiGraph, out: BinaryIO) -> None:
     >>> edge["start_date"], edge["id"], edge["label"]
     ('2023', 'k', 'met')
     """
-    flat = flat_graph(graph)
+    flat = xml_safe(flat_graph(graph))
     gexf = nx.MultiDiGraph()
     for node, data in flat.nodes(data=True):
         attrs = {_gexf_name(k, _GEXF_NODE_RESERVED): v for k, v in data.items()}
@@ -156,8 +197,22 @@ def write_csv_folder(graph: nx.MultiDiGraph, folder: Path) -> None:
             )
 
 
+def _breaks_or_controls(ch: str) -> bool:
+    """Control characters (C0, DEL, C1) and the Unicode line and paragraph separators.
+
+    These include every character that a line-based reader may split on
+    (``str.splitlines``: U+000B, U+000C, U+001C-U+001E, U+0085, U+2028, U+2029).
+    """
+    code = ord(ch)
+    return code < 0x20 or 0x7F <= code <= 0x9F or ch in "\u2028\u2029"
+
+
 def cypher_string(value: object) -> str:
-    r"""A Cypher string literal: quotes, backslashes and control characters escaped.
+    r"""A Cypher string literal: quotes, backslashes, control characters and line breaks escaped.
+
+    Every character a line-based reader could split on (U+0085, U+2028,
+    U+2029, vertical tab...) becomes a ``\uXXXX`` escape, so a statement
+    always stays on one line.
 
     >>> print(cypher_string('it\'s "x"\n'))
     'it\'s \"x\"\n'
@@ -177,7 +232,7 @@ def cypher_string(value: object) -> str:
             out.append("\\r")
         elif ch == "\t":
             out.append("\\t")
-        elif ord(ch) < 0x20 or ch in "\u2028\u2029":
+        elif _breaks_or_controls(ch):
             out.append(f"\\u{ord(ch):04x}")
         else:
             out.append(ch)
@@ -185,7 +240,11 @@ def cypher_string(value: object) -> str:
 
 
 def _identifier(name: str) -> str:
-    """A Cypher label or relationship type in backticks (backticks doubled)."""
+    """A Cypher label or relationship type in backticks (backticks doubled).
+
+    Backticks allow no escapes: control characters and line breaks become ``_``.
+    """
+    name = "".join("_" if _breaks_or_controls(ch) else ch for ch in name)
     return "`" + name.replace("`", "``") + "`"
 
 
