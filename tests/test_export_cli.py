@@ -21,8 +21,14 @@ BUNDLED_ENTITIES = 51
     [
         ("graph.graphml", lambda p: nx.read_graphml(p).number_of_nodes() == BUNDLED_ENTITIES),
         ("graph.gexf", lambda p: nx.read_gexf(p).number_of_nodes() == BUNDLED_ENTITIES),
-        ("graph.nt", lambda p: len(list(ox.parse(path=str(p), format=ox.RdfFormat.N_TRIPLES))) == BUNDLED_TRIPLES),
-        ("graph.TTL", lambda p: len(list(ox.parse(path=str(p), format=ox.RdfFormat.TURTLE))) == BUNDLED_TRIPLES),
+        (
+            "graph.nt",
+            lambda p: len(list(ox.parse(path=str(p), format=ox.RdfFormat.N_TRIPLES))) == BUNDLED_TRIPLES,
+        ),
+        (
+            "graph.TTL",
+            lambda p: len(list(ox.parse(path=str(p), format=ox.RdfFormat.TURTLE))) == BUNDLED_TRIPLES,
+        ),
         ("graph.cypher", lambda p: p.read_text(encoding="utf-8").startswith("// graphkit export for Neo4j")),
     ],
 )

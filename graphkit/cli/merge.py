@@ -8,6 +8,7 @@ from graphkit.cli.options import UserError, echo_json, open_store, output_option
 from graphkit.model.merge import MergeReport
 from graphkit.model.merge import merge as merge_entities
 from graphkit.store import resolve_spec
+from graphkit.vocab import shorten
 
 
 def _echo_report(report: MergeReport) -> None:
@@ -20,6 +21,12 @@ def _echo_report(report: MergeReport) -> None:
     click.echo(f"  other references moved: {report.references_moved}")
     click.echo(f"  aliases added:          {', '.join(report.aliases_added) or '-'}")
     click.echo(f"  recorded:               {keep.iri} owl:sameAs {dup.iri}")
+    if report.relationships_merged:
+        click.echo(f"  duplicate relationships merged into one: {len(report.relationships_merged)}")
+        for fold in report.relationships_merged:
+            click.echo(f"    {shorten(fold.folded)} -> {shorten(fold.into)} (sources united)")
+            if fold.dropped_description:
+                click.echo(f"      its description, not kept: {fold.dropped_description!r}")
     if report.dropped:
         click.echo("  removed from the duplicate:")
         for change in report.dropped:

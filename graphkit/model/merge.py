@@ -22,6 +22,7 @@ import pyoxigraph as ox
 
 from graphkit.errors import GraphkitError, ReadOnlyStoreError, StoreError
 from graphkit.model.graph import KnowledgeGraph
+from graphkit.model.merge_relationships import Fold, duplicate_relationships, fold_update
 from graphkit.model.resolve import EntityRef, normalise, resolve
 from graphkit.store.sparql import in_graph, insert_data
 from graphkit.vocab import OWL, RDF, RDFS, SKOS, shorten
@@ -59,6 +60,8 @@ class MergeReport:
     dropped: list[Change] = field(default_factory=list)  # the duplicate's own triples
     self_loops: list[Change] = field(default_factory=list)  # edges now from KEEP to KEEP
     changes: list[Change] = field(default_factory=list)
+    # relationships that said the same thing once merged, folded into one
+    relationships_merged: list[Fold] = field(default_factory=list)
     triples_before: int | None = None
     triples_after: int | None = None
 
@@ -68,6 +71,7 @@ class MergeReport:
         data["duplicate"] = self.duplicate.__dict__.copy()
         for key in ("dropped", "self_loops", "changes"):
             data[key] = [str(c) for c in data[key]]
+        data["relationships_merged"] = [fold.__dict__.copy() for fold in self.relationships_merged]
         return data
 
 
@@ -210,6 +214,10 @@ def merge(kg: KnowledgeGraph, keep: str, duplicate: str, *, dry_run: bool = Fals
             )
     report = MergeReport(kept, dup, dry_run)
     aliases = _plan(kg, kept, dup, report)
+    report.relationships_merged = duplicate_relationships(kg, kept.iri, dup.iri)
+    for fold in report.relationships_merged:
+        folded, into = ox.NamedNode(fold.folded), ox.NamedNode(fold.into)
+        report.changes.append(Change("-", _show(folded), "(the whole relationship) merged into", _show(into)))
     if dry_run:
         return report
     relations = sorted(kg.schema.relations)
@@ -217,7 +225,10 @@ def merge(kg: KnowledgeGraph, keep: str, duplicate: str, *, dry_run: bool = Fals
     try:
         # The store's all-or-nothing write: one request, or a staging graph on a remote engine.
         kg.backend.apply_changes(
-            lambda graph: merge_operations(kept.iri, dup.iri, relations, graph),
+            lambda graph: [
+                *merge_operations(kept.iri, dup.iri, relations, graph),
+                *fold_update(report.relationships_merged, graph),
+            ],
             merge_inserts(kept.iri, dup.iri, aliases),
         )
     except (RuntimeError, ValueError) as exc:
