@@ -38,11 +38,17 @@ rel:l-met-2024 a gk:Relationship ; rdf:subject gkd:acme-limited ; rdf:predicate 
 )
 
 
-@pytest.fixture
-def store(tmp_path):
+@pytest.fixture(params=["oxigraph", "remote"])
+def store(request, tmp_path):
+    """The example in an embedded store, and on a real Oxigraph server."""
     ttl = tmp_path / "acme.ttl"
     ttl.write_text(DATA, encoding="utf-8")
-    path = tmp_path / "store"
+    if request.param == "remote":
+        server = request.getfixturevalue("oxigraph_server")
+        server.clear()
+        path = server.url
+    else:
+        path = tmp_path / "store"
     assert run("load", str(ttl), "--store", str(path)).exit_code == 0
     return path
 
