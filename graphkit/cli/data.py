@@ -16,6 +16,7 @@ from graphkit.cli.options import (
     output_option,
     store_option,
     user_errors,
+    wait_option,
 )
 from graphkit.errors import QueryError
 from graphkit.export import results as writers
@@ -66,8 +67,9 @@ def _short(text: str, width: int = 30) -> str:
     type=click.Choice(sorted(FORMATS)),
     help="Format of every file (default: from the extension).",
 )
+@wait_option
 @store_option
-def load(files: tuple[str, ...], rdf_format: str | None, store: str | None) -> None:
+def load(files: tuple[str, ...], rdf_format: str | None, wait: bool, store: str | None) -> None:
     """Load RDF files into a store, all or nothing.
 
     The store must be writable: an embedded store folder (created when new)
@@ -80,7 +82,7 @@ def load(files: tuple[str, ...], rdf_format: str | None, store: str | None) -> N
     """
     if resolve_spec(store) is None:
         raise UserError("load needs a writable store: add --store DIR (a new folder is created)")
-    with open_store(store, read_only=None, create=True) as kg, user_errors():
+    with open_store(store, read_only=None, create=True, wait=wait) as kg, user_errors():
         added = kg.load(list(files), rdf_format)
         click.echo(f"Loaded {added} statements from {len(files)} file(s) into {kg.backend.description}")
 

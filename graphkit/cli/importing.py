@@ -12,6 +12,7 @@ from graphkit.cli.options import (
     output_option,
     store_option,
     user_errors,
+    wait_option,
 )
 from graphkit.importer import CsvProblems, ImportReport, import_csv
 from graphkit.importer.csv_files import KINDS
@@ -59,8 +60,11 @@ def _echo_report(report: ImportReport) -> None:
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--dry-run", is_flag=True, help="Check the files and show what would change; write nothing.")
 @output_option("table", "json")
+@wait_option
 @store_option
-def import_(inputs: tuple[str, ...], dry_run: bool, output_format: str, store: str | None) -> None:
+def import_(
+    inputs: tuple[str, ...], dry_run: bool, output_format: str, wait: bool, store: str | None
+) -> None:
     """Import CSV sheets: entities, relationships, sources.
 
     INPUTS is a folder holding entities.csv, relationships.csv and
@@ -83,7 +87,10 @@ def import_(inputs: tuple[str, ...], dry_run: bool, output_format: str, store: s
             "import needs a writable store: add --store DIR (a new folder is created) "
             "or --store URL of a SPARQL endpoint"
         )
-    with open_store(store, read_only=True if dry_run else None, create=True) as kg, user_errors():
+    with (
+        open_store(store, read_only=True if dry_run else None, create=True, wait=wait) as kg,
+        user_errors(),
+    ):
         try:
             report = import_csv(kg, list(inputs), dry_run=dry_run)
         except CsvProblems as exc:

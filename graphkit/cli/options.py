@@ -54,6 +54,15 @@ def store_option(func: Callable) -> Callable:
     )(func)
 
 
+def wait_option(func: Callable) -> Callable:
+    """``--wait``: wait for another process that writes the store instead of failing."""
+    return click.option(
+        "--wait",
+        is_flag=True,
+        help="If another graphkit process is writing the store, wait for it instead of failing.",
+    )(func)
+
+
 def output_option(*formats: str, default: str = "table") -> Callable:
     """``--format`` with the given choices; the one decorator for output options."""
 
@@ -73,11 +82,16 @@ def output_option(*formats: str, default: str = "table") -> Callable:
 
 @contextmanager
 def open_store(
-    spec: str | None, *, read_only: bool | None = True, create: bool = False
+    spec: str | None,
+    *,
+    read_only: bool | None = True,
+    create: bool = False,
+    wait: bool = False,
+    timeout: float | None = None,
 ) -> Iterator[KnowledgeGraph]:
     """Open the store for one command, with user errors turned into clean messages."""
     with user_errors():
-        kg = open_graph(spec, read_only=read_only, create=create)
+        kg = open_graph(spec, read_only=read_only, create=create, wait=wait, timeout=timeout)
         try:
             yield kg
         finally:

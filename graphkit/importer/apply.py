@@ -17,7 +17,6 @@ once the load has succeeded.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +32,8 @@ from graphkit.importer.problems import ImportProblems, Problem
 from graphkit.importer.to_rdf import ENTITY_PREDICATES, WIKIDATA
 from graphkit.model.graph import KnowledgeGraph
 from graphkit.store import _NewStore
-from graphkit.store.local import LocalBackend, make_staging
+from graphkit.store.creating import StoreCreatedMeanwhile, new_store_folder
+from graphkit.store.local import LocalBackend
 from graphkit.store.sparql import in_graph, insert_data
 from graphkit.vocab import OWL, RDF
 
@@ -171,29 +171,25 @@ def _bulk_load(store: ox.Store, spool: Path) -> None:
         raise StoreError(f"the import failed and nothing was written: {exc}") from None
 
 
-def _create_store(path: Path, plan: Plan) -> LocalBackend:
+def _create_store(path: Path, plan: Plan, *, wait: bool = False) -> LocalBackend:
     """Bulk-load the plan into a new store folder, all or nothing: no folder is left on failure."""
     made: list[Path] = []
     parent = path.parent
     while not parent.exists():
         made.append(parent)
         parent = parent.parent
-    staging = make_staging(path, "importing")
     try:
-        store = ox.Store(str(staging))
-        _bulk_load(store, plan.spool)
-        store.flush()
-        del store
-        if path.exists():
-            path.rmdir()  # an empty folder given as the store
-        staging.rename(path)
+        with new_store_folder(path, "importing", wait=wait) as staging:
+            store = ox.Store(str(staging))
+            _bulk_load(store, plan.spool)
+            store.flush()
+            del store
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
         for folder in made:
             if folder.exists() and not any(folder.iterdir()):
                 folder.rmdir()
         raise
-    return LocalBackend.persistent(path, read_only=False)
+    return LocalBackend.persistent(path, read_only=False, wait=True)
 
 
 def write_plan(kg: KnowledgeGraph, plan: Plan) -> bool:
@@ -202,7 +198,8 @@ def write_plan(kg: KnowledgeGraph, plan: Plan) -> bool:
     This is the only place an import writes.
     """
     if _is_new_store(kg):
-        kg.backend.created = _create_store(kg.backend.path, plan)  # type: ignore[attr-defined]
+        backend = kg.backend
+        backend.created = _create_store(backend.path, plan, wait=backend.wait)  # type: ignore[attr-defined]
         return True
     try:
         # The store's all-or-nothing write: one request, or a staging graph on a remote engine.
@@ -251,7 +248,13 @@ def run_import(
         if dry_run or not plan.written:
             return report
         report.triples_before = 0 if new_store else kg.triple_count()
-        report.created_store = write_plan(kg, plan)
+        try:
+            report.created_store = write_plan(kg, plan)
+        except StoreCreatedMeanwhile as exc:
+            # Another process made the store while this one waited: plan again against it.
+            kg.backend.created = LocalBackend.persistent(exc.path, read_only=False, wait=True)  # type: ignore[attr-defined]
+            pipeline.close()
+            return run_import(kg, read, files, dry_run=dry_run, order=order)
         report.triples_after = kg.triple_count()
         return report
     finally:

@@ -215,6 +215,7 @@ def open_graph(
     read_only: bool | None = None,
     create: bool = False,
     timeout: float | None = None,
+    wait: bool = False,
 ) -> KnowledgeGraph:
     """Open a knowledge graph.
 
@@ -225,4 +226,6 @@ def open_graph(
     >>> kg = open_graph(); kg.backend.kind
     'memory'
     """
-    return KnowledgeGraph(open_backend(spec, read_only=read_only, create=create, timeout=timeout))
+    return KnowledgeGraph(
+        open_backend(spec, read_only=read_only, create=create, timeout=timeout, wait=wait)
+    )

@@ -62,6 +62,7 @@ def open_backend(
     read_only: bool | None = None,
     create: bool = False,
     timeout: float | None = None,
+    wait: bool = False,
 ) -> Backend:
     """Open the store that ``spec`` names (see the module docstring).
 
@@ -70,6 +71,8 @@ def open_backend(
     without taking its write lock; None (the default) makes in-memory
     stores read-only and the others writable; False makes even an in-memory
     store writable (for scratch work in Python; nothing is saved).
+    ``wait``: when another process writes (or creates) the embedded store,
+    wait for it instead of raising :class:`~graphkit.errors.StoreInUseError`.
 
     >>> open_backend().kind
     'memory'
@@ -86,10 +89,10 @@ def open_backend(
     explicit_store = spec.startswith("oxigraph:")
     path = Path(spec[len("oxigraph:") :] if explicit_store else spec).expanduser()
     if is_oxigraph_dir(path):
-        return LocalBackend.persistent(path, read_only=bool(read_only))
+        return LocalBackend.persistent(path, read_only=bool(read_only), wait=wait)
     if not path.exists() or (path.is_dir() and not any(path.iterdir())):
         if create and not is_rdf_file(path):
-            return _NewStore(path)  # type: ignore[return-value]
+            return _NewStore(path, wait=wait)  # type: ignore[return-value]
         if explicit_store:
             raise StoreError(
                 f"no graphkit store at {path}; create it with 'graphkit load FILE --store {spec}'"
@@ -115,13 +118,14 @@ class _NewStore:
     kind = "oxigraph"
     read_only = False
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, *, wait: bool = False):
         self.path = path
+        self.wait = wait
         self.description = str(path)
         self.created: LocalBackend | None = None
 
     def load(self, files):
-        self.created, count = LocalBackend.create(self.path, files)
+        self.created, count = LocalBackend.create(self.path, files, wait=self.wait)
         return count
 
     def __getattr__(self, name):

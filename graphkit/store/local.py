@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import contextlib
-import shutil
-import tempfile
 import threading
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -21,6 +20,7 @@ from graphkit.errors import (
     StoreInUseError,
 )
 from graphkit.store.base import QueryResult
+from graphkit.store.creating import StoreCreatedMeanwhile, make_staging, new_store_folder, remove_leftovers
 from graphkit.store.formats import check_file, guard_input, open_for_parse, read_error
 from graphkit.store.sparql import Term, inline_bindings, insert_data, syntax_message
 from graphkit.vocab import PREFIXES
@@ -30,17 +30,20 @@ _STORE_MARKERS = ("CURRENT", "IDENTITY")
 
 
 def is_oxigraph_dir(path: Path) -> bool:
-    """True when ``path`` is a folder holding an embedded Oxigraph store."""
-    return path.is_dir() and all((path / name).exists() for name in _STORE_MARKERS)
+    """True when ``path`` is a folder holding an embedded Oxigraph store.
 
-
-def make_staging(path: Path, purpose: str) -> Path:
-    """A hidden folder beside ``path`` where a new store is built before it is renamed into place."""
+    Raises StoreError when the folder cannot be read (its permissions).
+    """
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f".{path.name}.{purpose}-", dir=path.parent))
-    except OSError as exc:
-        raise StoreError(f"cannot create the store {path}: {exc.strerror or exc}") from None
+        return path.is_dir() and all((path / name).exists() for name in _STORE_MARKERS)
+    except PermissionError:
+        raise StoreError(
+            f"cannot read {path}: permission denied. Check its permissions (ls -ld {path}) "
+            "or run graphkit as a user who may read it"
+        ) from None
+
+
+__all__ = ["LocalBackend", "StoreCreatedMeanwhile", "is_oxigraph_dir", "make_staging"]
 
 
 def bulk_load_checked(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
@@ -78,14 +81,32 @@ def bulk_load_checked(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
         raise engine_error
 
 
-def _open_error(exc: OSError, path: Path) -> StoreError:
+def _open_error(exc: Exception, path: Path) -> StoreError:
     text = str(exc)
-    if "lock" in text.lower():
+    if "lock" in text.lower() and not isinstance(exc, RuntimeError):
         return StoreInUseError(
             f"the store {path} is in use by another graphkit process; "
-            "wait for it to finish, or query it read-only"
+            "wait for it to finish (or pass --wait), or query it read-only"
         )
-    return StoreError(f"cannot open the store {path}: {text}")
+    if isinstance(exc, PermissionError) or "permission denied" in text.lower():
+        return StoreError(
+            f"cannot open the store {path}: permission denied. Check the permissions of the "
+            "folder and its files, or run graphkit as a user who may read them"
+        )
+    return damaged_error(path, text)
+
+
+def damaged_error(path: Path | str, detail: str) -> StoreError:
+    """The error for a store whose files are damaged, with what to do about it."""
+    detail = " ".join(detail.split())
+    return StoreError(
+        f"the store {path} is damaged ({detail}). Run 'graphkit check --store {path}' for a "
+        "full report; then rebuild it from your source files, or restore a backup"
+    )
+
+
+def _is_damage(exc: BaseException) -> bool:
+    return isinstance(exc, RuntimeError) and "corruption" in str(exc).lower()
 
 
 class LocalBackend:
@@ -119,43 +140,56 @@ class LocalBackend:
         return cls(store, kind="memory", description=description, read_only=read_only)
 
     @classmethod
-    def persistent(cls, path: Path, *, read_only: bool) -> LocalBackend:
-        """Open an existing on-disk store."""
+    def persistent(cls, path: Path, *, read_only: bool, wait: bool = False) -> LocalBackend:
+        """Open an existing on-disk store.
+
+        ``wait``: when another process writes it, wait until it is done
+        instead of raising :class:`StoreInUseError`.
+        """
         if not is_oxigraph_dir(path):
             raise StoreError(
                 f"{path} is not a graphkit store; create one with 'graphkit load FILE --store {path}'"
             )
-        try:
-            store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
-        except OSError as exc:
-            raise _open_error(exc, path) from None
+        while True:
+            try:
+                store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
+                break
+            except (OSError, RuntimeError) as exc:
+                error = _open_error(exc, path)
+                if not (wait and isinstance(error, StoreInUseError)):
+                    raise error from None
+                time.sleep(0.2)
+        if not read_only:
+            remove_leftovers(path)
         return cls(store, kind="oxigraph", description=str(path), read_only=read_only, path=path)
 
     @classmethod
-    def create(cls, path: Path, files: Sequence[tuple[Path, ox.RdfFormat]]) -> tuple[LocalBackend, int]:
+    def create(
+        cls, path: Path, files: Sequence[tuple[Path, ox.RdfFormat]], *, wait: bool = False
+    ) -> tuple[LocalBackend, int]:
         """Create a new on-disk store from files, atomically.
 
         The bulk loader writes into a hidden folder beside ``path`` that is
         renamed into place only when every file has loaded, so a crash or a
-        syntax error leaves no half-made store behind.
+        syntax error leaves no half-made store behind. A second process
+        creating the same store gets :class:`StoreInUseError` (or, with
+        ``wait``, loads into the store once the first has made it).
         """
         if path.exists() and (not path.is_dir() or any(path.iterdir())):
             raise StoreError(f"{path} exists and is not a graphkit store")
-        staging = make_staging(path, "loading")
         try:
-            store = ox.Store(str(staging))
-            for file, fmt in files:
-                bulk_load_checked(store, file, fmt)
-            count = len(store)
-            store.flush()
-            del store
-            if path.exists():
-                path.rmdir()
-            staging.rename(path)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        return cls.persistent(path, read_only=False), count
+            with new_store_folder(path, "loading", wait=wait) as staging:
+                store = ox.Store(str(staging))
+                for file, fmt in files:
+                    bulk_load_checked(store, file, fmt)
+                count = len(store)
+                store.flush()
+                del store
+        except StoreCreatedMeanwhile:
+            backend = cls.persistent(path, read_only=False, wait=True)
+            return backend, backend.load(files)
+        # A process that waited to create the store may open it first: wait for it in turn.
+        return cls.persistent(path, read_only=False, wait=True), count
 
     # -- reading -----------------------------------------------------------
 
