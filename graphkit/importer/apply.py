@@ -251,10 +251,10 @@ def run_import(
         try:
             report.created_store = write_plan(kg, plan)
         except StoreCreatedMeanwhile as exc:
-            # Another process made the store while this one waited: plan again against it.
+            # Another process made the store while this one waited: open it, so that a
+            # second run (the caller's, reading the input again) plans against it.
             kg.backend.created = LocalBackend.persistent(exc.path, read_only=False, wait=True)  # type: ignore[attr-defined]
-            pipeline.close()
-            return run_import(kg, read, files, dry_run=dry_run, order=order)
+            raise
         report.triples_after = kg.triple_count()
         return report
     finally:
@@ -278,6 +278,13 @@ def import_csv(
     >>> report.count("relationships", "new") > 0
     True
     """
+    try:
+        return _import_csv(kg, inputs, dry_run=dry_run)
+    except StoreCreatedMeanwhile:
+        return _import_csv(kg, inputs, dry_run=dry_run)
+
+
+def _import_csv(kg: KnowledgeGraph, inputs: Sequence[str | os.PathLike], *, dry_run: bool) -> ImportReport:
     if not dry_run:
         require_writable(kg)
     files = find_inputs(inputs)
