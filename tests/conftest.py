@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 import graphkit
 from graphkit.store import bundled_files
+from tests.servers import OxigraphServer, VirtuosoServer, virtuoso_binaries
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,65 +56,41 @@ def persistent_store(tmp_path, bundled_ttl) -> Path:
     return path
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def oxigraph_binary() -> str:
-    found = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    if not os.path.exists(found):
-        pytest.fail("the 'oxigraph' server is missing: pip install '.[test]'")
-    return found
-
-
-class OxigraphServer:
-    """A real `oxigraph serve` on 127.0.0.1, started and stopped by the test suite."""
-
-    def __init__(self, location: Path):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.url + "/query?query=ASK%7B%7D", timeout=1).read()
-                return
-            except OSError:
-                if self.process.poll() is not None:
-                    raise RuntimeError(self.process.stderr.read().decode()) from None
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("oxigraph serve did not start within 20 s")
-
-    def clear(self) -> None:
-        request = urllib.request.Request(
-            self.url + "/update",
-            data=b"update=CLEAR%20ALL",
-            method="POST",
-            headers={"Content-Type": "application/x-www-form-urlencoded"},
-        )
-        urllib.request.urlopen(request, timeout=10).read()
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory):
+    """A real `oxigraph serve` for the whole session."""
+    try:
+        server = OxigraphServer(tmp_path_factory.mktemp("oxigraph-server"))
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")
-def oxigraph_server(tmp_path_factory):
-    server = OxigraphServer(tmp_path_factory.mktemp("oxigraph-server"))
+def virtuoso_server(tmp_path_factory):
+    """A real Virtuoso 7 for the whole session (start-up takes seconds: share it)."""
+    if virtuoso_binaries() is None:
+        pytest.skip("virtuoso-opensource-7 is not installed (apt-get install -y virtuoso-opensource-7)")
+    server = VirtuosoServer(tmp_path_factory.mktemp("virtuoso-server"))
     yield server
     server.stop()
+
+
+@pytest.fixture(params=["oxigraph", "virtuoso"])
+def engine_server(request):
+    """Each SPARQL engine the suite can run here, emptied of graphkit's data."""
+    server = request.getfixturevalue(f"{request.param}_server")
+    server.clear()
+    return server
+
+
+@pytest.fixture
+def engine_store(engine_server, bundled_ttl) -> str:
+    """Each engine's plain endpoint URL, loaded with the bundled data through graphkit."""
+    with graphkit.open(engine_server.url) as graph:
+        graph.load([bundled_ttl])
+    return engine_server.url
 
 
 @pytest.fixture
