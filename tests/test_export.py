@@ -313,32 +313,39 @@ def test_node_link_json_round_trip(graph, out_dir):
 def test_csv_folder(graph, out_dir):
     folder = out_dir / "csv"
     run_ok("export", "--format", "csv", "-o", str(folder))
-    assert listing(folder) == ["edges.csv", "nodes.csv"]
-    with (folder / "nodes.csv").open(encoding="utf-8", newline="") as fh:
+    assert listing(folder) == [
+        "entities.csv",
+        "gephi-edges.csv",
+        "gephi-nodes.csv",
+        "relationships.csv",
+        "sources.csv",
+    ]
+    with (folder / "gephi-nodes.csv").open(encoding="utf-8", newline="") as fh:
         nodes = list(csv.DictReader(fh))
-    with (folder / "edges.csv").open(encoding="utf-8", newline="") as fh:
+    with (folder / "gephi-edges.csv").open(encoding="utf-8", newline="") as fh:
         edges = list(csv.DictReader(fh))
-    assert {n["id"] for n in nodes} == set(graph.nodes)
-    assert {e["id"] for e in edges} == {k for _, _, k in graph.edges(keys=True)}
-    met = next(e for e in edges if e["id"] == MET_AWS)
-    assert met["source"] == COLLINS and met["target"] == AWS and met["relation"] == "met with"
-    assert met["source_label"] == "Judith Collins" and met["date"] == "2024-10"
-    assert met["sources"].startswith("Spy agency minister") and "<https://rnz.co.nz/" in met["sources"]
-    assert met["source_count"] == "1"
-    assert all(e["sources"] for e in edges)
-    aws = next(n for n in nodes if n["id"] == AWS)
-    assert aws["aliases"] == "AWS" and aws["type"] == "Company"
+    assert {n["Id"] for n in nodes} == set(graph.nodes)
+    assert {e["Id"] for e in edges} == {k for _, _, k in graph.edges(keys=True)}
+    met = next(e for e in edges if e["Id"] == MET_AWS)
+    assert met["Source"] == COLLINS and met["Target"] == AWS and met["Label"] == "met with"
+    assert met["subject_label"] == "Judith Collins" and met["date"] == "2024-10"
+    assert met["citations"].startswith("Spy agency minister") and "<https://rnz.co.nz/" in met["citations"]
+    assert met["citation_count"] == "1" and met["Type"] == "Directed"
+    assert "source" not in met and "sources" not in met  # no 'source' beside 'sources'
+    assert all(e["citations"] for e in edges)
+    aws = next(n for n in nodes if n["Id"] == AWS)
+    assert aws["aliases"] == "AWS" and aws["type"] == "Company" and aws["Label"] == "Amazon Web Services"
 
 
 def test_csv_into_an_existing_folder_keeps_other_files(out_dir):
     folder = out_dir / "csv-existing"
     folder.mkdir()
     (folder / "notes.txt").write_text("mine", encoding="utf-8")
-    (folder / "nodes.csv").write_text("old", encoding="utf-8")
+    (folder / "entities.csv").write_text("old", encoding="utf-8")
     run_ok("export", "-F", "csv", "-o", str(folder), "--type", "Company")
-    assert listing(folder) == ["edges.csv", "nodes.csv", "notes.txt"]
+    assert "notes.txt" in listing(folder) and "gephi-nodes.csv" in listing(folder)
     assert (folder / "notes.txt").read_text(encoding="utf-8") == "mine"
-    assert (folder / "nodes.csv").read_text(encoding="utf-8").startswith("id,label")
+    assert (folder / "entities.csv").read_text(encoding="utf-8").startswith("id,label")
     assert not [p for p in listing(out_dir) if p.startswith(".")]
 
 
@@ -351,7 +358,7 @@ def test_files_get_ordinary_permissions(out_dir):
     folder = out_dir / "perm-csv"
     run_ok("export", "-F", "csv", "-o", str(folder))
     assert stat.S_IMODE(folder.stat().st_mode) == 0o777 & ~mask
-    assert stat.S_IMODE((folder / "edges.csv").stat().st_mode) == 0o666 & ~mask
+    assert stat.S_IMODE((folder / "relationships.csv").stat().st_mode) == 0o666 & ~mask
 
 
 # -- Cypher ----------------------------------------------------------------------------

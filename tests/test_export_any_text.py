@@ -24,7 +24,6 @@ from test_export import scan_cypher_line
 import graphkit
 from graphkit.export.files import atomic_folder
 from graphkit.export.network import (
-    write_csv_folder,
     write_cypher,
     write_gexf,
     write_graphml,
@@ -32,6 +31,7 @@ from graphkit.export.network import (
     xml_text,
 )
 from graphkit.export.rdf import RDF_FORMATS, write_rdf
+from graphkit.export.spreadsheet import write_spreadsheets
 from graphkit.projection import project
 from graphkit.store.formats import format_by_name
 
@@ -109,7 +109,7 @@ def _check_json(graph: nx.MultiDiGraph, label: str, description: str) -> None:
 
 def _check_csv(graph: nx.MultiDiGraph, folder: Path, strings: set[str]) -> None:
     with atomic_folder(folder / "csv") as staging:
-        write_csv_folder(graph, staging)
+        write_spreadsheets(graph, staging, {})
     cells: set[str] = set()
     for path in (folder / "csv").glob("*.csv"):
         with path.open(newline="", encoding="utf-8") as fh:

@@ -99,6 +99,12 @@ def load(files: tuple[str, ...], rdf_format: str | None, wait: bool, store: str 
 )
 @output_option("table", "csv", "tsv", "json")
 @click.option("--limit", type=click.IntRange(min=0), help="Stop after this many rows.")
+@click.option(
+    "--safe-csv",
+    is_flag=True,
+    help="With -F csv: start cells that a spreadsheet would run as formulas (= + - @) "
+    "with a quote. Use it for files opened in Excel.",
+)
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE calls to other endpoints.")
 @store_option
 def query(
@@ -106,6 +112,7 @@ def query(
     file: str | None,
     output_format: str,
     limit: int | None,
+    safe_csv: bool,
     allow_service: bool,
     store: str | None,
 ) -> None:
@@ -123,6 +130,8 @@ def query(
         graphkit query 'SELECT ?who WHERE { ?who gk:metWith gkd:aws }'
     """
     text, name = _read_request(sparql, file, "query")
+    if safe_csv and output_format != "csv":
+        raise UserError("--safe-csv goes with -F/--format csv")
     with open_store(store) as kg, user_errors():
         try:
             result = kg.query(text, allow_service=allow_service)
@@ -135,8 +144,11 @@ def query(
                 echo_table(headers, rows, max_width=80)
                 return
             stream = writers.text_stream(out)
-            write = {"csv": writers.write_csv, "tsv": writers.write_tsv, "json": writers.write_json}
-            write[output_format](result, stream, limit)
+            if output_format == "csv":
+                writers.write_csv(result, stream, limit, safe=safe_csv)
+            else:
+                write = {"tsv": writers.write_tsv, "json": writers.write_json}
+                write[output_format](result, stream, limit)
             stream.flush()
             stream.detach()
         else:

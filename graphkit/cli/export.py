@@ -10,7 +10,6 @@ import click
 from graphkit.cli.options import UserError, binary_stdout, projection_kwargs, projection_options, with_store
 from graphkit.export.files import atomic_file, atomic_folder, check_target
 from graphkit.export.network import (
-    write_csv_folder,
     write_cypher,
     write_gexf,
     write_graphml,
@@ -41,6 +40,18 @@ EXTENSIONS = {
     ".cypher": "cypher",
     ".cql": "cypher",
 }
+
+
+def view_summary(graph) -> str:
+    """What an RDF export of a view holds, in the words 'graphkit stats' counts it.
+
+    The documents that the view's relationships cite (gk:accordingTo) come with
+    it, so stats on the file counts them as entities too.
+    """
+    cited = {doc for _, _, data in graph.edges(data=True) for doc in data.get("according_to") or []}
+    extra = len(cited - set(graph.nodes))
+    text = f"{graph.number_of_nodes()} entities, {graph.number_of_edges()} relationships"
+    return text + (f", and {extra} cited document(s) with their labels" if extra else "")
 
 
 def output_format(fmt: str | None, output: str | None) -> str:
@@ -118,6 +129,7 @@ def export(kg: KnowledgeGraph, fmt: str | None, output: str | None, **options) -
         check_target(output, folder=fmt == "csv")  # before any work
     filtered = any(v for k, v in kwargs.items() if k != "depth")
     graph = project(kg, **kwargs) if (fmt not in RDF_FORMATS or filtered) else None
+    written: int | None = None
     if output is None:
         stdout = binary_stdout()
         if fmt in RDF_FORMATS:
@@ -130,20 +142,23 @@ def export(kg: KnowledgeGraph, fmt: str | None, output: str | None, **options) -
             stdout.write(text.getvalue().encode("utf-8"))
         return
     if fmt == "csv":
+        from graphkit.export.spreadsheet import store_details, write_spreadsheets
+
         with atomic_folder(output) as folder:
-            write_csv_folder(graph, folder)
+            write_spreadsheets(graph, folder, store_details(kg))
     elif fmt in RDF_FORMATS:
         with atomic_file(output, "wb") as fh:
-            write_rdf(kg, fh, fmt, graph)
+            written = write_rdf(kg, fh, fmt, graph)
     elif fmt in BINARY_FORMATS:
         with atomic_file(output, "wb") as fh:
             BINARY_FORMATS[fmt](graph, fh)
     else:
         with atomic_file(output, "w") as fh:
             TEXT_FORMATS[fmt](graph, fh)
-    summary = (
-        f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges"
-        if graph is not None
-        else f"{kg.triple_count()} triples"
-    )
+    if graph is None:
+        summary = f"{kg.triple_count()} triples"
+    elif fmt in RDF_FORMATS:
+        summary = f"{written} triples: {view_summary(graph)}"
+    else:
+        summary = f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges"
     click.echo(f"Wrote {output} ({fmt}, {summary})", err=True)

@@ -2,36 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 import re
-from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 import networkx as nx
 
 from graphkit.export.flatten import PRIVATE_GRAPH_KEYS, flat_graph, scalar, sources_text
-
-NODE_COLUMNS = ["id", "label", "type", "types", "aliases", "description"]
-EDGE_COLUMNS = [
-    "id",
-    "source",
-    "source_label",
-    "relation",
-    "relation_iri",
-    "target",
-    "target_label",
-    "date",
-    "start",
-    "end",
-    "date_approximate",
-    "description",
-    "quote",
-    "grounds",
-    "sources",
-    "source_count",
-]
 
 # Names that GEXF (and networkx's GEXF writer) give a meaning of their own:
 # an edge "start" would turn Gephi's timeline on, a "type" would set the
@@ -158,43 +136,6 @@ def write_json(graph: nx.MultiDiGraph, out: TextIO) -> None:
     """networkx node-link JSON, sources kept as a list of objects per edge."""
     json.dump(_finite(node_link(graph)), out, ensure_ascii=False, indent=1, default=str, allow_nan=False)
     out.write("\n")
-
-
-def write_csv_folder(graph: nx.MultiDiGraph, folder: Path) -> None:
-    """``nodes.csv`` and ``edges.csv``; sources in one column, with a count.
-
-    Node columns are the fixed ones, then every other attribute by name.
-    """
-    extra = sorted({k for _, data in graph.nodes(data=True) for k in data} - set(NODE_COLUMNS))
-    with (folder / "nodes.csv").open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow([*NODE_COLUMNS, *extra])
-        for node, data in sorted(graph.nodes(data=True)):
-            writer.writerow([node, *(scalar(data.get(c)) for c in [*NODE_COLUMNS[1:], *extra])])
-    with (folder / "edges.csv").open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(EDGE_COLUMNS)
-        for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[2]):
-            writer.writerow(
-                [
-                    key,
-                    u,
-                    graph.nodes[u].get("label"),
-                    data.get("relation"),
-                    data.get("relation_iri"),
-                    v,
-                    graph.nodes[v].get("label"),
-                    scalar(data.get("date")),
-                    scalar(data.get("start")),
-                    scalar(data.get("end")),
-                    scalar(data.get("date_approximate")),
-                    scalar(data.get("description")),
-                    scalar(data.get("quote")),
-                    scalar(data.get("grounds")),
-                    sources_text(data.get("sources", [])),
-                    len(data.get("sources", [])),
-                ]
-            )
 
 
 def _breaks_or_controls(ch: str) -> bool:

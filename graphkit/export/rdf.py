@@ -75,8 +75,12 @@ def subgraph_triples(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> list[ox.Trip
     return out
 
 
-def write_rdf(kg: KnowledgeGraph, out: BinaryIO, fmt: str, graph: nx.MultiDiGraph | None = None) -> None:
+def write_rdf(
+    kg: KnowledgeGraph, out: BinaryIO, fmt: str, graph: nx.MultiDiGraph | None = None
+) -> int | None:
     """Serialise the store (or the statements behind the view ``graph``) in an RDF format.
+
+    Returns the number of statements written for a view (None for the whole store).
 
     ``fmt`` is one of :data:`RDF_FORMATS`. The whole store keeps its named
     graphs in ``nq`` and ``trig``; the formats without graphs get the union
@@ -103,3 +107,4 @@ def write_rdf(kg: KnowledgeGraph, out: BinaryIO, fmt: str, graph: nx.MultiDiGrap
         ox.serialize(quads, out, rdf_format, **prefixes)
     else:
         ox.serialize(triples, out, rdf_format, **prefixes)
+    return len(triples) if graph is not None else None  # type: ignore[arg-type]

@@ -15,6 +15,7 @@ from typing import TextIO
 
 import pyoxigraph as ox
 
+from graphkit.export.formulas import guard
 from graphkit.store.base import guarded
 from graphkit.vocab import shorten
 
@@ -74,8 +75,13 @@ def write_json(result, out: TextIO, limit: int | None = None) -> int:
     return count
 
 
-def write_csv(result, out: TextIO, limit: int | None = None) -> int:
-    """SPARQL 1.1 CSV results (plain values), streamed."""
+def write_csv(result, out: TextIO, limit: int | None = None, *, safe: bool = False) -> int:
+    """SPARQL 1.1 CSV results (plain values), streamed.
+
+    ``safe`` quotes the cells a spreadsheet would run as formulas
+    (:func:`graphkit.export.formulas.guard`); the file is then meant for Excel,
+    not for a SPARQL client.
+    """
     if isinstance(result, ox.QueryBoolean):
         out.write("true\n" if bool(result) else "false\n")
         return 1
@@ -84,7 +90,8 @@ def write_csv(result, out: TextIO, limit: int | None = None) -> int:
     writer.writerow(names)
     count = 0
     for row in limited(result, limit):
-        writer.writerow([term_text(row[n], short=False) for n in names])
+        cells = [term_text(row[n], short=False) for n in names]
+        writer.writerow([guard(cell) for cell in cells] if safe else cells)
         count += 1
     return count
 

@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graphkit.export.formulas import unguard
 from graphkit.importer.problems import CsvProblems, Problem
 from graphkit.limits import literal_too_long, too_long_message
 
@@ -374,7 +375,7 @@ def _rows(table: Table, records: Iterator[list[str]]) -> Iterator[Row]:
                     problems.append(Problem(name, too_long_message(size), row=number, column=column))
                     continue
                 if not column.startswith("#"):
-                    cells[column] = cell
+                    cells[column] = unguard(cell)  # graphkit's CSV export quotes formula-like cells
             yield Row(number, cells)
 
 

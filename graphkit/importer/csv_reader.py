@@ -219,10 +219,12 @@ class _Checker:
             if approximate and not any(dates.values()):
                 self.problem(table, row, "approximate", "'approximate' needs a date, start or end")
             according_to = row.get("according_to")
-            if according_to:
-                if self.value(table, row, "according_to", check_id):
-                    self.reference(table, row, "according_to", "entity", according_to, DOCUMENT)
-                else:
+            for document in split_list(according_to):  # several ids separated by ';'
+                try:
+                    check_id(document)
+                    self.reference(table, row, "according_to", "entity", document, DOCUMENT)
+                except GraphkitError as exc:
+                    self.problem(table, row, "according_to", str(exc), document)
                     ok = False
             explicit = row.get("id")
             if explicit and not self.value(table, row, "id", check_id):

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
+from graphkit.importer.csv_files import split_list
 from graphkit.vocab import DCTERMS, GK, GKD, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 
 if TYPE_CHECKING:
@@ -204,15 +205,13 @@ def relationship_pairs(rel: RelationshipRecord) -> tuple[tuple[str, str, str], P
             pairs.append((prop, date_literal(value)))
     if rel.approximate:
         pairs.append((GK + "dateApproximate", TRUE))
-    for value, prop in (
-        (rel.description, DESCRIPTION),
-        (rel.quote, GK + "quote"),
-        (rel.grounds, GK + "grounds"),
-    ):
+    for value, prop in ((rel.description, DESCRIPTION), (rel.grounds, GK + "grounds")):
         if value:
             pairs.append((prop, nt_literal(value)))
-    if rel.according_to:
-        pairs.append((GK + "accordingTo", nt_iri(entity_iri(rel.according_to))))
+    # several short quotes in one cell are separated by ';', as the export writes them
+    pairs += [(GK + "quote", nt_literal(quote)) for quote in split_list(rel.quote)]
+    for document in split_list(rel.according_to):
+        pairs.append((GK + "accordingTo", nt_iri(entity_iri(document))))
     pairs += [(PROV + "wasDerivedFrom", nt_iri(source_iri(s))) for s in rel.sources]
     return (subject, rel.predicate, object_), pairs + rel.extra
 
