@@ -142,3 +142,37 @@ def covers(as_of: str, *, date_: str | None = None, start: str | None = None, en
     first = begin[0] if begin else date.min
     last = finish[1] if finish else date.max
     return first <= hi and lo <= last
+
+
+def format_date(
+    value: str | None = None,
+    *,
+    start: str | None = None,
+    end: str | None = None,
+    approximate: bool = False,
+) -> str:
+    """The one notation for dates shown to people, in every command.
+
+    A date as the source gives it (``2024``, ``2024-10``, ``2024-10-15``); a
+    range with an en dash, open at either end (``2023–``, ``–2024``,
+    ``2023–2024``); ``~`` in front when the source is vague. ``value`` may
+    also be an ISO 8601 interval as in JSON output (``2023/..``). No date
+    gives "".
+
+    >>> format_date("2024-10", approximate=True), format_date(start="2023"), format_date("2023/2024")
+    ('~2024-10', '2023–', '2023–2024')
+    >>> format_date("../2024"), format_date()
+    ('–2024', '')
+    """
+    if value and "/" in value:
+        start, _, end = value.partition("/")
+        value = None
+    start = None if start in (None, "", "..") else start
+    end = None if end in (None, "", "..") else end
+    if value:
+        text = value
+    elif start or end:
+        text = f"{start or ''}–{end or ''}"
+    else:
+        return ""
+    return f"~{text}" if approximate else text

@@ -16,8 +16,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(autouse=True)
 def _no_store_env(monkeypatch):
-    """Tests choose their store explicitly; a developer's GRAPHKIT_STORE must not leak in."""
+    """Tests choose their store and terminal width explicitly; a developer's must not leak in."""
     monkeypatch.delenv("GRAPHKIT_STORE", raising=False)
+    monkeypatch.delenv("COLUMNS", raising=False)
 
 
 @pytest.fixture

@@ -95,7 +95,7 @@ def test_neighbors_table():
     out = run_ok("neighbors", "Amazon Web Services").output
     assert "Judith Collins" in out and "met with" in out and "2024-10" in out
     assert "[1]" in out and "Sources:" in out
-    assert f"[1] {RNZ_TITLE} (RNZ (Radio New Zealand), 2025-03) <https://rnz.co.nz/" in out
+    assert f"[1] {RNZ_TITLE}. RNZ (Radio New Zealand), 2025-03. https://rnz.co.nz/" in out
 
 
 def test_neighbors_depth_two_and_as_of():
@@ -120,7 +120,7 @@ def test_neighbors_bad_depth_and_entities(islands):
 
 def test_unsourced_plain_triples_say_so(islands):
     out = run_ok("path", "Minister X", "Acme One", "--store", islands).output
-    assert "Minister X --[met with]-> Acme One" in out and "source: (no source recorded)" in out
+    assert "Minister X --[met with]-> Acme One  (no source)" in out and "Sources:" not in out
     assert "(no source)" in run_ok("neighbors", "Minister X", "--store", islands).output
     assert run_json("path", "Minister X", "Acme One", "--store", islands)[0][0]["sources"] == []
 
@@ -167,7 +167,7 @@ def test_path_through_an_agreement_is_two_hops():
         assert_sourced(step["sources"])
     table = run_ok("path", "Collins", "Google").output
     assert "2 hops" in table and "Singapore-Google memorandum" in table and "<-[party to]--" in table
-    assert f"source: {RNZ_TITLE} (RNZ (Radio New Zealand), 2025-03) <https://rnz.co.nz/" in table
+    assert f"  [1] {RNZ_TITLE}. RNZ (Radio New Zealand), 2025-03. https://rnz.co.nz/" in table
 
 
 def test_path_all_and_max_length():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
+from graphkit.dates import format_date
 from graphkit.projection import entity_label
 
 
@@ -24,14 +25,12 @@ def edge_when(data: dict) -> str | None:
 
 
 def shown_date(row: dict) -> str:
-    """A hop's date for people: ``~`` marks an approximate date, as the source was vague.
+    """A hop's date for people, in the notation of :func:`graphkit.dates.format_date`.
 
-    >>> shown_date({"date": "2024-10", "date_approximate": True}), shown_date({"date": None})
-    ('~2024-10', '')
+    >>> shown_date({"date": "2024-10", "date_approximate": True}), shown_date({"date": "2023/.."})
+    ('~2024-10', '2023–')
     """
-    if not row.get("date"):
-        return ""
-    return ("~" if row.get("date_approximate") else "") + row["date"]
+    return format_date(row.get("date"), approximate=bool(row.get("date_approximate")))
 
 
 def hop(graph: nx.MultiDiGraph, u: str, v: str, key: str) -> dict:

@@ -19,41 +19,10 @@ from graphkit.cli.options import (
     projection_options,
     with_store,
 )
+from graphkit.cli.output import Citations, visible
 from graphkit.model.graph import KnowledgeGraph
 from graphkit.model.resolve import resolve
 from graphkit.projection import project, type_names
-
-
-def _cite(source: dict) -> str:
-    """One source in full: title, publisher and date, then the URL."""
-    publisher = source.get("publisher") or "publisher unknown"
-    meta = ", ".join(str(x) for x in (publisher, source.get("date")) if x)
-    text = f"{source.get('title') or source.get('iri')} ({meta})"
-    return f"{text} <{source['url']}>" if source.get("url") else text
-
-
-class _Notes:
-    """Numbers each distinct source once, for a table column and a list below it."""
-
-    def __init__(self) -> None:
-        self.numbers: dict[str, int] = {}
-        self.sources: list[dict] = []
-
-    def refs(self, sources: list[dict]) -> str:
-        marks = []
-        for source in sources:
-            key = source.get("iri") or _cite(source)
-            if key not in self.numbers:
-                self.numbers[key] = len(self.sources) + 1
-                self.sources.append(source)
-            marks.append(f"[{self.numbers[key]}]")
-        return " ".join(marks) or "(no source)"
-
-    def echo(self) -> None:
-        if self.sources:
-            click.echo("\nSources:")
-            for number, source in enumerate(self.sources, 1):
-                click.echo(f"  [{number}] {_cite(source)}")
 
 
 @click.command()
@@ -78,9 +47,9 @@ def neighbors(kg: KnowledgeGraph, entity: str, depth: int, output_format: str, *
         echo_json(rows)
         return
     if not rows:
-        click.echo(f"{ref.label} has no relationships in this view.")
+        click.echo(f"{visible(ref.label)} has no relationships in this view.")
         return
-    notes = _Notes()
+    notes = Citations()
     echo_table(
         ["hops", "via", "relation", "dir", "entity", "date", "sources"],
         [
@@ -95,6 +64,7 @@ def neighbors(kg: KnowledgeGraph, entity: str, depth: int, output_format: str, *
             ]
             for r in rows
         ],
+        flexible=["via", "entity"],
     )
     notes.echo()
 
@@ -135,17 +105,18 @@ def path(
     if output_format == "json":
         echo_json(found)
         return
+    notes = Citations()
     for number, hops in enumerate(found, 1):
+        if number > 1:
+            click.echo()
         click.echo(f"Path {number} ({len(hops)} hop{'s' if len(hops) != 1 else ''}):")
         for h in hops:
-            arrow = f"--[{h['relation']}]->" if h["direction"] == "out" else f"<-[{h['relation']}]--"
+            relation = visible(h["relation"])
+            arrow = f"--[{relation}]->" if h["direction"] == "out" else f"<-[{relation}]--"
             when = f"  ({shown_date(h)})" if h["date"] else ""
-            click.echo(f"  {h['from']} {arrow} {h['to']}{when}")
-            if not h["sources"]:
-                click.echo("      source: (no source recorded)")
-            for source in h["sources"]:
-                click.echo(f"      source: {_cite(source)}")
-        click.echo()
+            refs = notes.refs(h["sources"])
+            click.echo(f"  {visible(h['from'])} {arrow} {visible(h['to'])}{when}  {refs}")
+    notes.echo()
 
 
 @click.command()
@@ -211,5 +182,5 @@ def communities(kg: KnowledgeGraph, seed: int, resolution: float, output_format:
     for group in groups:
         click.echo(f"Community {group['community']} ({group['size']} members):")
         for m in group["members"]:
-            click.echo(f"  {m['entity']}  [{m['type']}]")
+            click.echo(f"  {visible(m['entity'])}  [{visible(m['type'])}]")
         click.echo()

@@ -18,6 +18,7 @@ from graphkit.cli.options import (
     user_errors,
     wait_option,
 )
+from graphkit.cli.output import visible
 from graphkit.errors import QueryError
 from graphkit.export import results as writers
 from graphkit.store import resolve_spec
@@ -84,7 +85,9 @@ def load(files: tuple[str, ...], rdf_format: str | None, wait: bool, store: str 
         raise UserError("load needs a writable store: add --store DIR (a new folder is created)")
     with open_store(store, read_only=None, create=True, wait=wait) as kg, user_errors():
         added = kg.load(list(files), rdf_format)
-        click.echo(f"Loaded {added} statements from {len(files)} file(s) into {kg.backend.description}")
+        click.echo(
+            f"Loaded {added} statements from {len(files)} file(s) into {visible(kg.backend.description)}"
+        )
 
 
 @click.command()
@@ -141,7 +144,7 @@ def query(
         if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
             if output_format == "table":
                 headers, rows = writers.table_rows(result, limit)
-                echo_table(headers, rows, max_width=80)
+                echo_table(headers, rows)
                 return
             stream = writers.text_stream(out)
             if output_format == "csv":
@@ -176,4 +179,4 @@ def update(sparql: str | None, file: str | None, allow_load: bool, store: str | 
             kg.update(text, allow_load=allow_load)
         except QueryError as exc:
             raise UserError(f"{name}: {exc}" if name != "query" else str(exc)) from None
-        click.echo(f"Update applied to {kg.backend.description}")
+        click.echo(f"Update applied to {visible(kg.backend.description)}")

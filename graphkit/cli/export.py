@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from graphkit.cli.options import UserError, binary_stdout, projection_kwargs, projection_options, with_store
+from graphkit.cli.output import visible
 from graphkit.export.files import atomic_file, atomic_folder, check_target
 from graphkit.export.network import (
     write_cypher,
@@ -161,4 +162,4 @@ def export(kg: KnowledgeGraph, fmt: str | None, output: str | None, **options) -
         summary = f"{written} triples: {view_summary(graph)}"
     else:
         summary = f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges"
-    click.echo(f"Wrote {output} ({fmt}, {summary})", err=True)
+    click.echo(f"Wrote {visible(output)} ({fmt}, {summary})", err=True)

@@ -14,6 +14,7 @@ from graphkit.cli.options import (
     user_errors,
     wait_option,
 )
+from graphkit.cli.output import visible
 from graphkit.importer import CsvProblems, ImportReport, import_csv
 from graphkit.importer.csv_files import KINDS
 from graphkit.store import resolve_spec
@@ -32,12 +33,12 @@ def _echo_report(report: ImportReport) -> None:
         click.echo("The files hold no rows (only headers): nothing to import.")
         return
     if report.dry_run:
-        click.echo(f"Dry run: nothing was written to {report.store}.")
+        click.echo(f"Dry run: nothing was written to {visible(report.store)}.")
     elif not report.written:
-        click.echo(f"Nothing to change in {report.store}: every row is already there.")
+        click.echo(f"Nothing to change in {visible(report.store)}: every row is already there.")
     else:
         made = " (new store)" if report.created_store else ""
-        click.echo(f"Imported into {report.store}{made}.")
+        click.echo(f"Imported into {visible(report.store)}{made}.")
     click.echo()
     rows = [
         [kind, report.count(kind, "new"), report.count(kind, "updated"), report.count(kind, "unchanged")]
@@ -50,7 +51,7 @@ def _echo_report(report: ImportReport) -> None:
         for status in ("new", "updated"):
             ids = report.changes.get(kind, {}).get(status, [])
             if ids:
-                click.echo(f"{status} {kind}: {_ids(ids)}")
+                click.echo(f"{status} {kind}: {visible(_ids(ids))}")
     if report.triples_after is not None:
         before, after = report.triples_before or 0, report.triples_after
         click.echo(f"Triples: {before} -> {after} ({after - before:+d})")

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import click
 
-from graphkit.cli.options import UserError, echo_json, echo_table, output_option, with_store
+from graphkit.cli.options import UserError, echo_json, output_option, with_store
+from graphkit.cli.output import Citations, echo_field, echo_table, visible
+from graphkit.dates import format_date
 from graphkit.model.entity import describe
 from graphkit.model.graph import KnowledgeGraph
 from graphkit.model.stats import stats as compute_stats
 from graphkit.model.validate import validate as run_validation
-from graphkit.vocab import shorten
 
 
 @click.command()
@@ -61,53 +62,40 @@ def show(kg: KnowledgeGraph, entity: str, output_format: str) -> None:
         echo_json(details.to_dict(kg))
         return
     data = details.to_dict(kg)
-    click.echo(f"{data['label']}  [{data['type']}]")
-    click.echo(f"  IRI:     {data['iri']}")
+    click.echo(f"{visible(data['label'])}  [{visible(data['type'])}]")
+    echo_field("IRI:", data["iri"])
     if data["aliases"]:
-        click.echo(f"  Aliases: {', '.join(data['aliases'])}")
+        echo_field("Aliases:", ", ".join(data["aliases"]))
     if data["description"]:
-        click.echo(f"  About:   {data['description']}")
+        echo_field("About:", data["description"])
     for key, values in data["properties"].items():
-        click.echo(f"  {key}: {'; '.join(values)}")
+        echo_field(f"{key}:", "; ".join(values))
     for stat in data["statistics"]:
         value = f"{stat.get('comparator') or ''} {stat.get('value')}".strip()
         when = stat.get("date") or stat.get("temporal") or ""
-        click.echo(f"  Figure:  {stat.get('indicator')}: {value} {when}".rstrip())
+        echo_field("Figure:", f"{stat.get('indicator')}: {value} {when}".rstrip())
     click.echo()
     if not data["relationships"]:
         click.echo("No relationships.")
         return
-    rows = []
-    sources: dict[str, int] = {}
-    for rel in data["relationships"]:
-        marks = []
-        for src in rel["sources"]:
-            key = src["iri"]
-            sources.setdefault(key, len(sources) + 1)
-            marks.append(f"[{sources[key]}]")
-        when = rel["date"] or (
-            f"{rel['start'] or ''}–{rel['end'] or ''}" if rel["start"] or rel["end"] else ""
-        )
-        if when and rel["date_approximate"]:
-            when = "~" + when
-        arrow = "→" if rel["direction"] == "out" else "←"
-        rows.append(
-            [
-                f"{arrow} {rel['relation']}",
-                rel["entity"],
-                when,
-                rel["description"] or "",
-                " ".join(marks) or "(none)",
-            ]
-        )
-    echo_table(["relation", "entity", "date", "description", "sources"], rows, max_width=70)
-    if sources:
-        click.echo("\nSources:")
-        by_iri = {s["iri"]: s for r in data["relationships"] for s in r["sources"]}
-        for iri, n in sources.items():
-            s = by_iri[iri]
-            parts = [s.get("title") or shorten(iri), s.get("publisher"), s.get("date"), s.get("url")]
-            click.echo(f"  [{n}] " + ". ".join(p for p in parts if p))
+    notes = Citations()
+    rows = [
+        [
+            f"{'→' if rel['direction'] == 'out' else '←'} {rel['relation']}",
+            rel["entity"],
+            format_date(rel["date"], start=rel["start"], end=rel["end"], approximate=rel["date_approximate"]),
+            rel["description"] or "",
+            notes.refs(rel["sources"]),
+        ]
+        for rel in data["relationships"]
+    ]
+    echo_table(
+        ["relation", "entity", "date", "description", "sources"],
+        rows,
+        flexible=["entity", "description"],
+        clip=["description"],
+    )
+    notes.echo()
 
 
 @click.command()
@@ -133,7 +121,6 @@ def validate(kg: KnowledgeGraph, output_format: str) -> None:
         echo_table(
             ["entity", "property", "problem", "severity"],
             [[v.focus_label, v.path, v.message, v.severity] for v in report.violations],
-            max_width=80,
         )
     if not report.conforms:
         raise UserError(f"{len(report.violations)} violation(s) of the graphkit shapes")

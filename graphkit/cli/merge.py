@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from graphkit.cli.options import UserError, echo_json, open_store, output_option, store_option, user_errors
+from graphkit.cli.output import visible
 from graphkit.model.merge import MergeReport
 from graphkit.model.merge import merge as merge_entities
 from graphkit.store import resolve_spec
@@ -14,29 +15,31 @@ from graphkit.vocab import shorten
 def _echo_report(report: MergeReport) -> None:
     keep, dup = report.keep, report.duplicate
     verb = "Would merge" if report.dry_run else "Merged"
-    click.echo(f"{verb} {dup.label!r} [{dup.type}] <{dup.iri}>")
-    click.echo(f"   into {keep.label!r} [{keep.type}] <{keep.iri}>")
+    click.echo(f"{verb} {visible(repr(dup.label))} [{visible(dup.type)}] <{visible(dup.iri)}>")
+    click.echo(f"   into {visible(repr(keep.label))} [{visible(keep.type)}] <{visible(keep.iri)}>")
     click.echo(f"  relationships moved:    {report.relationships_moved}")
     click.echo(f"  direct links moved:     {report.edges_moved}")
     click.echo(f"  other references moved: {report.references_moved}")
-    click.echo(f"  aliases added:          {', '.join(report.aliases_added) or '-'}")
-    click.echo(f"  recorded:               {keep.iri} owl:sameAs {dup.iri}")
+    click.echo(f"  aliases added:          {visible(', '.join(report.aliases_added)) or '-'}")
+    click.echo(f"  recorded:               {visible(keep.iri)} owl:sameAs {visible(dup.iri)}")
     if report.relationships_merged:
         click.echo(f"  duplicate relationships merged into one: {len(report.relationships_merged)}")
         for fold in report.relationships_merged:
-            click.echo(f"    {shorten(fold.folded)} -> {shorten(fold.into)} (sources united)")
+            folded, into = visible(shorten(fold.folded)), visible(shorten(fold.into))
+            click.echo(f"    {folded} -> {into} (sources united)")
             if fold.dropped_description:
-                click.echo(f"      its description, not kept: {fold.dropped_description!r}")
+                click.echo(f"      its description, not kept: {visible(repr(fold.dropped_description))}")
     if report.dropped:
         click.echo("  removed from the duplicate:")
         for change in report.dropped:
-            click.echo(f"    {change.predicate} {change.object}")
+            click.echo(f"    {visible(change.predicate)} {visible(change.object)}")
     for loop in report.self_loops:
-        click.echo(f"  Warning: now links the entity to itself: {loop.predicate} (check this relationship)")
+        predicate = visible(loop.predicate)
+        click.echo(f"  Warning: now links the entity to itself: {predicate} (check this relationship)")
     if report.dry_run:
         click.echo("\nChanges (nothing was written):")
         for change in report.changes:
-            click.echo(f"  {change}")
+            click.echo(f"  {visible(change)}")
     elif report.triples_after is not None:
         before, after = report.triples_before or 0, report.triples_after
         click.echo(f"Triples: {before} -> {after} ({after - before:+d})")

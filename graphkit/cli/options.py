@@ -5,12 +5,14 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import click
 
+from graphkit.cli.output import echo_table as echo_table  # re-exported for commands
+from graphkit.cli.output import visible
 from graphkit.errors import EntityError, GraphkitError
 from graphkit.model.graph import KnowledgeGraph, open_graph
 
@@ -21,6 +23,10 @@ class UserError(click.ClickException):
     def __init__(self, message: str, exit_code: int = 1):
         super().__init__(message)
         self.exit_code = exit_code
+
+    def format_message(self) -> str:
+        # Messages echo names and values from the data or the command line.
+        return visible(self.message, multiline=True)
 
 
 def as_user_error(exc: GraphkitError) -> UserError:
@@ -121,25 +127,6 @@ def binary_stdout():
 
 def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str))
-
-
-def echo_table(headers: Sequence[str], rows: Sequence[Sequence[Any]], max_width: int = 60) -> None:
-    """Print rows as an aligned plain-text table."""
-
-    def cell(value: Any) -> str:
-        text = "" if value is None else str(value)
-        text = " ".join(text.split())
-        return text if len(text) <= max_width else text[: max_width - 1] + "…"
-
-    body = [[cell(v) for v in row] for row in rows]
-    widths = [len(h) for h in headers]
-    for row in body:
-        widths = [max(w, len(c)) for w, c in zip(widths, row, strict=False)]
-    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=False))
-    click.echo(line.rstrip())
-    click.echo("  ".join("-" * w for w in widths))
-    for row in body:
-        click.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)).rstrip())
 
 
 def projection_options(focus: bool = True) -> Callable:

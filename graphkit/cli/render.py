@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from graphkit.cli.options import projection_kwargs, projection_options, with_store
+from graphkit.cli.output import visible
 from graphkit.model.graph import KnowledgeGraph
 from graphkit.render import LAYOUTS, SIZE_MEASURES
 from graphkit.render import render as render_view
@@ -61,5 +62,5 @@ def render(
     view = render_view(
         kg, output, title=title, layout=layout, size_by=size_by, seed=seed, **projection_kwargs(options)
     )
-    click.echo(f"Wrote {view.path}")
-    click.echo(f"{view.summary} ({view.layout} layout)")
+    click.echo(f"Wrote {visible(view.path)}")
+    click.echo(visible(f"{view.summary} ({view.layout} layout)"))

@@ -26,8 +26,8 @@ def timeline(kg, entity: str | None, output_format: str, **options) -> None:
     """
     from graphkit.analysis.timeline import timeline as dated
     from graphkit.analysis.timeline import undated_count
-    from graphkit.cli.analysis import _Notes
-    from graphkit.cli.options import echo_json, echo_table
+    from graphkit.cli.options import echo_json
+    from graphkit.cli.output import Citations, echo_table, visible
     from graphkit.model.resolve import resolve
     from graphkit.projection import project
 
@@ -49,12 +49,13 @@ def timeline(kg, entity: str | None, output_format: str, **options) -> None:
         click.echo(timeline_page(rows, title=f"graphkit timeline{about}", note=note), nl=False)
         return
     if not rows:
-        click.echo(f"No dated relationships{about}.")
+        click.echo(visible(f"No dated relationships{about}."))
         return
-    notes = _Notes()
+    notes = Citations()
     echo_table(
         ["date", "from", "relation", "to", "sources"],
         [[r["when"], r["from"], r["relation"], r["to"], notes.refs(r["sources"])] for r in rows],
+        flexible=["from", "to"],
     )
-    click.echo(f"\n{note}")
+    click.echo("\n" + visible(note))
     notes.echo()
