@@ -138,6 +138,11 @@ def test_dash_writes_to_stdout():
         ["stats"],
         ["show", "AWS"],
         ["path", "Judith Collins", "Google"],
+        ["neighbors", "AWS", "--depth", "2"],
+        ["timeline"],
+        ["validate"],
+        ["communities"],
+        ["show", "AWS", "-F", "json"],
     ],
 )
 def test_a_full_disk_on_stdout_is_one_clear_line(args):

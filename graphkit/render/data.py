@@ -24,7 +24,7 @@ from collections.abc import Hashable
 import networkx as nx
 
 from graphkit.analysis.centrality import MEASURES
-from graphkit.dates import data_period
+from graphkit.dates import data_period, format_date
 from graphkit.errors import GraphkitError
 from graphkit.model.schema import Schema, load_schema, local_name
 from graphkit.render.labels import drawn_label, label_box
@@ -91,13 +91,14 @@ def _text(value: object) -> str | None:
 
 
 def _when(attrs: dict) -> str | None:
-    if attrs.get("date"):
-        text = str(attrs["date"])
-    elif attrs.get("start") or attrs.get("end"):
-        text = f"{attrs.get('start') or '…'} – {attrs.get('end') or '…'}"
-    else:
-        return None
-    return f"~{text}" if attrs.get("date_approximate") else text
+    # The notation of every command: 2024-10, ~2024-10, 2023–, 2023–2024.
+    text = format_date(
+        attrs.get("date"),
+        start=attrs.get("start"),
+        end=attrs.get("end"),
+        approximate=bool(attrs.get("date_approximate")),
+    )
+    return text or None
 
 
 def resolve_layout(layout: str, nodes: int, edges: int) -> str:
