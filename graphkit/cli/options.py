@@ -33,7 +33,9 @@ def as_user_error(exc: GraphkitError) -> UserError:
     """Translate a library error into a CLI error, listing entity candidates."""
     message = str(exc)
     if isinstance(exc, EntityError) and exc.candidates:
-        lines = [f"  {label}  [{kind}]  {iri}" for label, kind, iri in exc.candidates]
+        lines = [
+            f"  {visible(label)}  [{visible(kind)}]  {visible(iri)}" for label, kind, iri in exc.candidates
+        ]
         message += "\nCandidates:\n" + "\n".join(lines)
     return UserError(message, exc.exit_code)
 

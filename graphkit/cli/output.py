@@ -114,6 +114,8 @@ def visible(value: object, *, multiline: bool = False) -> str:
     line 2\x0d
     """
     text = "" if value is None else str(value)
+    if text.isprintable() and "  " not in text and text == text.strip():
+        return text  # the common case, checked at C speed
     if not multiline:
         text = _SPACES.sub(" ", text).strip()
     return _UNSAFE.sub(_escape, text)
@@ -145,6 +147,8 @@ def display_width(text: str) -> int:
     >>> display_width("abc"), display_width("中文"), display_width("e\u0301")
     (3, 4, 1)
     """
+    if text.isascii():
+        return len(text)
     width = 0
     for ch in text:
         if unicodedata.combining(ch):
@@ -270,18 +274,28 @@ def echo_table(
         widths = fit_widths(natural, flex, total, least=max([10, *(len(head[i]) for i in flex)]))
     clipped = [h in clip for h in headers]
 
+    lines: list[str] = []
+
     def emit(cells: list[str]) -> None:
+        if all(display_width(c) <= w for c, w in zip(cells, widths, strict=False)):
+            lines.append("  ".join(_pad(c, w) for c, w in zip(cells, widths, strict=False)).rstrip())
+            return
         wrapped = [_cell_lines(c, w, k) for c, w, k in zip(cells, widths, clipped, strict=False)]
-        for n in range(max(len(lines) for lines in wrapped)):
+        for n in range(max(len(cell) for cell in wrapped)):
             parts = [
-                _pad(lines[n] if n < len(lines) else "", w) for lines, w in zip(wrapped, widths, strict=False)
+                _pad(cell[n] if n < len(cell) else "", w) for cell, w in zip(wrapped, widths, strict=False)
             ]
-            click.echo("  ".join(parts).rstrip())
+            lines.append("  ".join(parts).rstrip())
 
     emit(head)
-    click.echo("  ".join("-" * w for w in widths))
+    lines.append("  ".join("-" * w for w in widths))
     for row in body:
         emit(row)
+        if len(lines) >= 1000:  # print in batches: one write per line is slow on big results
+            click.echo("\n".join(lines))
+            lines.clear()
+    if lines:
+        click.echo("\n".join(lines))
 
 
 def echo_field(name: str, value: object, indent: int = 11) -> None:
