@@ -171,3 +171,47 @@ def test_every_command_writes_dates_the_same_way():
     assert "~2024-10" in near
     data = json.loads(run_ok("path", "Judith Collins", "Google", "-F", "json").output)
     assert data[0][1]["date"] == "2023/.."  # JSON keeps the ISO 8601 interval
+
+
+def test_on_a_real_terminal_tables_fit_its_width_and_escapes_stay_inert(hostile):
+    """Run under a pseudo-terminal 90 columns wide, with no $COLUMNS: the window's width counts."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "GRAPHKIT_STORE")}
+    env["PYTHONPATH"] = str(root)
+    outputs = []
+    for args in (["show", "Microsoft"], ["show", "gkd:evil", "--store", hostile]):
+        leader, follower = pty.openpty()
+        fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 90, 0, 0))
+        proc = subprocess.Popen(
+            [sys.executable, "-c", "from graphkit.cli import main; main()", *args],
+            stdin=follower,
+            stdout=follower,
+            stderr=follower,
+            env=env,
+        )
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal closes when the command ends
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        assert proc.wait(60) == 0
+        os.close(leader)
+        outputs.append(b"".join(chunks).decode("utf-8").replace("\r\n", "\n"))
+    table = _table_lines(outputs[0])
+    assert len(table) > 12 and max(len(line) for line in table) <= 90
+    assert_inert(outputs[1])
+    assert "Evil\\x1b]0;pwned\\x07 Corp" in outputs[1]
