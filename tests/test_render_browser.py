@@ -347,18 +347,27 @@ def test_edge_labels_show_when_zoomed_in_and_on_hover(open_view, bundled_page):
 
 
 @pytest.mark.parametrize("size", [100_000, 1_000_000])
-def test_huge_label_keeps_the_page_ready_within_3_seconds(open_view, tmp_path, size):
+def test_huge_label_keeps_the_page_as_fast_as_a_short_one(open_view, tmp_path, size):
+    """A 1 MB label once took the page 23 s or forever; now it costs what a short label costs.
+
+    Time is compared with the same graph and a short label, opened in the same run, so that a busy
+    machine does not make the test flaky (today both open in well under 3 s).
+    """
     import time
 
-    graph = synthetic_graph(30)
-    first = next(iter(graph.nodes))
-    graph.nodes[first]["label"] = ("Long label " * (size // 11 + 1))[:size]
-    out = tmp_path / "long.html"
-    render(graph, out)
-    started = time.monotonic()
-    opened = open_view(out)
-    ready = time.monotonic() - started
-    assert ready < 3.0, ready
+    def ready_seconds(label: str, name: str) -> tuple[float, Opened, str]:
+        graph = synthetic_graph(30)
+        first = next(iter(graph.nodes))
+        graph.nodes[first]["label"] = label
+        out = tmp_path / name
+        render(graph, out)
+        started = time.monotonic()
+        opened = open_view(out)
+        return time.monotonic() - started, opened, first
+
+    baseline, _, _ = ready_seconds("Short label", "short.html")
+    huge, opened, first = ready_seconds(("Long label " * (size // 11 + 1))[:size], "long.html")
+    assert huge < max(3.0, 3 * baseline), (huge, baseline)
     opened.js("(id) => window.graphkitView.showNode(id)", first)
     assert len(opened.page.locator("#gk-details h3").inner_text()) >= size - 5  # full text in the panel
     drawn = opened.js("(id) => window.graphkitNetwork.body.nodes[id].options.label", first)
@@ -388,4 +397,101 @@ def test_timeline_shows_the_graph_as_of_a_month(open_view, bundled_page):
     assert opened.page.locator("#gk-time-marks .gk-approx-mark").count() >= 1  # approximate dates marked
     opened.page.locator("#gk-time-on").uncheck()
     assert opened.js("window.graphkitView.visibleEdges") == total
+    assert_offline_and_clean(opened)
+
+
+# ---------------------------------------------------------------------------
+# stories
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def story_page(tmp_path_factory) -> Path:
+    from graphkit.render.story import build_story
+    from graphkit.vocab import data_dir
+
+    path = tmp_path_factory.mktemp("story") / "story.html"
+    with graphkit.open() as kg:
+        build_story(kg, data_dir() / "stories" / "collins-pacific-cyber.yaml", path)
+    return path
+
+
+def shown_nodes(opened: Opened) -> int:
+    return opened.js("window.graphkitView.nodes.get().filter(n => !n.hidden).length")
+
+
+def test_story_steps_forward_and_back_with_buttons_and_keys(open_view, story_page):
+    opened = open_view(story_page, viewport=(1400, 900))
+    page = opened.page
+    total = opened.js("window.graphkitView.data.nodes.length")
+    assert opened.js("window.graphkitView.step") == 0
+    assert shown_nodes(opened) == 4
+    assert "Step 1 of 5" in page.locator("#gk-story").inner_text()
+    assert page.locator("#gk-story h3").inner_text() == "The minister"
+    link = page.locator("#gk-story .gk-story-caption a")
+    assert link.get_attribute("href").startswith("https://rnz.co.nz/")
+    # sources one click away
+    page.locator("#gk-story details summary").click()
+    assert RNZ_TITLE in page.locator("#gk-story details").inner_text()
+    seen = measure(page)
+    assert seen["overlaps"] == [] and seen["minLabelPx"] >= 11
+    page.get_by_role("button", name="Next step").click()
+    assert opened.js("window.graphkitView.step") == 1 and shown_nodes(opened) == 7
+    page.keyboard.press("ArrowRight")
+    assert opened.js("window.graphkitView.step") == 2
+    edges = opened.js("window.graphkitView.edges.get().filter(e => !e.hidden).map(e => e.relation)")
+    assert set(edges) == {"attended", "met with"}
+    page.keyboard.press("ArrowLeft")
+    assert opened.js("window.graphkitView.step") == 1
+    for _ in range(6):
+        page.keyboard.press("ArrowRight")
+    assert opened.js("window.graphkitView.step") == 4  # stops at the last step: the whole map
+    assert shown_nodes(opened) == total
+    assert page.get_by_role("button", name="Next step").is_disabled()
+    assert_offline_and_clean(opened)
+
+
+def test_story_works_inside_an_iframe_without_requests(open_view, story_page):
+    document = story_page.read_text(encoding="utf-8")
+    from graphkit.render.html import iframe
+
+    opened = open_view(content=iframe(document))
+    frame = opened.page.frames[1]
+    frame.wait_for_function(READY, timeout=30_000)
+    frame.wait_for_function("() => window.graphkitView.step === 0", timeout=10_000)
+    frame.evaluate("() => window.graphkitView.story.show(1)")
+    assert frame.evaluate("window.graphkitView.step") == 1
+    assert [u for u in opened.requests if not u.startswith(("file://", "data:", "about:"))] == []
+    assert opened.errors == []
+
+
+def test_hostile_story_captions_do_not_run(open_view, tmp_path):
+    import json as _json
+
+    from test_story import HOSTILE_CAPTION
+
+    story = tmp_path / "story.yaml"
+    story.write_text(
+        f"title: {_json.dumps(PAYLOAD_TITLE)}\nbyline: {_json.dumps(EVIL_LABEL)}\n"
+        f"steps:\n  - title: {_json.dumps(EVIL_SOURCE)}\n    entities: [AWS]\n"
+        f"    caption: {_json.dumps(HOSTILE_CAPTION)}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "story.html"
+    result = CliRunner().invoke(
+        __import__("graphkit.cli", fromlist=["main"]).main, ["story", str(story), "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    opened = open_view(out)
+    page = opened.page
+    page.wait_for_timeout(200)
+    assert opened.js("typeof window.__pwned") == "undefined"
+    box = page.locator("#gk-story")
+    assert page.locator("#gk-story h2").inner_text() == PAYLOAD_TITLE
+    assert EVIL_LABEL in box.inner_text() and EVIL_SOURCE in box.inner_text()
+    assert box.locator("img, script, b, code code").count() == 0
+    hrefs = box.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert hrefs == ["https://example.org/a?b=1&c=2"]
+    assert box.locator("strong").inner_text() == "bold"
+    assert opened.js("document.scripts.length") == 5
     assert_offline_and_clean(opened)

@@ -55,6 +55,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "graphkit.cli.inspect:stats",
         "Count triples, entities, relationships and sources.",
     ),
+    "story": (
+        "graphkit.cli.story:story",
+        "Build a step-by-step story page from a YAML story file.",
+    ),
     "timeline": (
         "graphkit.cli.timeline:timeline",
         "List dated relationships in time order, each with its sources.",

@@ -41,7 +41,7 @@ LARGE_EDGES = 900
 LABELLED_MAX_NODES = 300
 MIN_SIZE, MAX_SIZE = 9, 26
 #: node and edge label font sizes, in canvas units
-FONT_SIZE = 16
+FONT_SIZE = 17
 EDGE_FONT_SIZE = 11
 #: width/height of the canvas the layout aims to fill (the page's middle column)
 CANVAS_ASPECT = 1.45
@@ -275,7 +275,7 @@ def vis_options(layout: str, large: bool, seed: int) -> dict:
             "color": {"color": EDGE_COLOR, "highlight": "#202124", "hover": "#5f6368", "inherit": False},
             "font": {
                 "size": EDGE_FONT_SIZE,
-                "align": "middle",
+                "align": "horizontal",
                 "color": "#3c4043",
                 "strokeWidth": 3,
                 "strokeColor": "#ffffff",
@@ -313,6 +313,16 @@ def vis_options(layout: str, large: bool, seed: int) -> dict:
     else:
         options["physics"] = {"enabled": False, "stabilization": {"enabled": False}}
     return options
+
+
+def ordered_edges(graph: nx.Graph) -> list[tuple]:
+    """``(u, v, key, data)`` of every edge in the page's order: edge ``i`` has the id ``e{i}``."""
+    raw = (
+        graph.edges(keys=True, data=True)
+        if graph.is_multigraph()
+        else ((u, v, None, d) for u, v, d in graph.edges(data=True))
+    )
+    return sorted(raw, key=lambda e: (node_id(e[0]), node_id(e[1]), str(e[3].get("relation", "")), str(e[2])))
 
 
 def _central_labels(nodes: list[dict], where: dict) -> None:
@@ -360,14 +370,7 @@ def view_data(
         record["x"], record["y"] = round(x, 1), round(y, 1)
     if not labelled:
         _central_labels(nodes, where)
-    raw = (
-        graph.edges(keys=True, data=True)
-        if graph.is_multigraph()
-        else ((u, v, None, d) for u, v, d in graph.edges(data=True))
-    )
-    ordered = sorted(
-        raw, key=lambda e: (node_id(e[0]), node_id(e[1]), str(e[3].get("relation", "")), str(e[2]))
-    )
+    ordered = ordered_edges(graph)
     labels = {n["id"]: n["name"] for n in nodes}
     edges = [_edge(schema, labels, i, u, v, k, d) for i, (u, v, k, d) in enumerate(ordered)]
     if not graph.is_directed():

@@ -42,9 +42,9 @@
   /* ---- first drawing: settle labels, fit, ready -------------------------- */
   function fitAll(ids) {
     /* vis-network's fit leaves 10% of the canvas empty; the boxes it fits already include the
-       labels, so a 4% margin is enough */
+       labels, so a 2% margin is enough */
     network.fit(ids ? { nodes: ids, animation: false } : { animation: false });
-    network.moveTo({ scale: network.getScale() * 1.06, animation: false });
+    network.moveTo({ scale: network.getScale() * 1.09, animation: false });
   }
   view.fit = fitAll;
   function separateLabels() {
@@ -85,8 +85,11 @@
     }
     if (moved) boxes.forEach(function (b) { network.moveNode(b.id, b.x + b.dx, b.y + b.dy); });
   }
+  var waiting = [];
+  view.onReady = function (fn) { if (view.ready) fn(); else waiting.push(fn); };
   function markReady() {
     if (view.ready) return;
+    waiting.splice(0).forEach(function (fn) { fn(); });
     view.ready = true;
     document.body.setAttribute("data-ready", "true");
   }
@@ -265,6 +268,8 @@
   });
   view.showNode = showNode;
   view.showEdge = showEdge;
+  view.sourceItem = sourceItem;
+  view.el = el;
   view.selectNode = selectNode;
   view.dim = dim;
   view.undim = undim;
