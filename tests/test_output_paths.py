@@ -176,3 +176,14 @@ def test_a_closed_pipe_ends_quietly(args):
     stderr = proc.stderr.read().decode()
     assert proc.wait(30) == 1
     assert stderr == ""
+
+
+def test_dev_stdout_into_a_file_is_written_in_place(tmp_path):
+    out = tmp_path / "out.nt"
+    out.write_text("# kept\n")
+    with out.open("ab") as appended:  # 'graphkit export -o /dev/stdout >> out.nt'
+        result = graphkit("export", "-F", "nt", "-o", "/dev/stdout", stdout=appended, stderr=subprocess.PIPE)
+    assert result.returncode == 0, result.stderr
+    text = out.read_text()
+    assert text.startswith("# kept\n<") and text.count("\n") > 1000
+    assert [p.name for p in tmp_path.iterdir()] == ["out.nt"]

@@ -54,14 +54,28 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
+def _names_a_descriptor(path: Path) -> bool:
+    """Whether ``path`` leads, maybe through links, to an open descriptor (/dev/stdout, /proc/self/fd/1)."""
+    current = Path(os.path.abspath(path))
+    for _ in range(40):  # the kernel's own limit on a chain of links
+        if str(current).startswith(("/proc/", "/dev/fd/", "/dev/stdout", "/dev/stderr")):
+            return True
+        if not current.is_symlink():
+            return False
+        current = Path(os.path.normpath(current.parent / os.readlink(current)))
+    return False
+
+
 def output_target(path: str | os.PathLike) -> tuple[str, Path]:
     """How output to ``path`` is written: ``("file", real path)`` or ``("stream", path)``.
 
     A regular file (or nothing) is replaced atomically; a symbolic link is
     followed and its target replaced atomically (the link stays); a
     character device (``/dev/null``, a terminal) or a named pipe is written
-    straight through, as it cannot be replaced. Anything else (a folder, a
-    socket, a block device) is refused with a clear error.
+    straight through, as it cannot be replaced, and so is an open
+    descriptor (``/dev/stdout``), appended to as the shell opened it.
+    Anything else (a folder, a socket, a block device) is refused with a
+    clear error.
 
     >>> output_target("/dev/null")
     ('stream', PosixPath('/dev/null'))
@@ -79,6 +93,8 @@ def output_target(path: str | os.PathLike) -> tuple[str, Path]:
         raise write_error(target, exc) from None
     if info is not None and (stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
         return "stream", target
+    if info is not None and stat.S_ISREG(info.st_mode) and _names_a_descriptor(target):
+        return "stream", target  # '-o /dev/stdout > file': the shell's file, written in place
     if info is not None and not stat.S_ISREG(info.st_mode):
         raise GraphkitError(f"cannot write {target}: it is {_kind(info.st_mode)}")
     real = Path(os.path.realpath(target)) if target.is_symlink() else target
@@ -115,9 +131,13 @@ def write_error(target: object, exc: OSError) -> GraphkitError:
 
 @contextmanager
 def _stream(target: Path, mode: str) -> Iterator[IO]:
-    """Write straight into a device or a named pipe: no temporary file, no truncation."""
+    """Write straight into a device, a named pipe or an open descriptor: no temporary file.
+
+    Nothing is truncated; a regular file behind ``/dev/stdout`` is appended
+    to, so ``>`` and ``>>`` keep their meaning.
+    """
     try:
-        fd = os.open(target, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+        fd = os.open(target, os.O_WRONLY | os.O_APPEND | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         raise write_error(target, exc) from None
     binary = "b" in mode
