@@ -1,4 +1,4 @@
-"""Help texts fit an 80-column terminal and point at things a user has."""
+"""Help texts fit an 80-column terminal and point at things a user has (shapes, templates)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import rdflib
 from click.testing import CliRunner
 
 from graphkit.cli import COMMANDS, load_command, main
-from graphkit.vocab import SH
+from graphkit.vocab import SH, data_dir
 
 
 def help_text(*args: str, width: int = 80) -> str:
@@ -60,3 +60,26 @@ def test_shapes_prints_the_shapes_that_validate_uses():
         assert printed.output == fh.read()
     shapes = rdflib.Graph().parse(data=printed.output, format="turtle")
     assert len(set(shapes.subjects(rdflib.RDF.type, rdflib.URIRef(SH + "NodeShape")))) >= 4
+
+
+def test_templates_writes_the_sheets_and_never_overwrites(tmp_path):
+    runner = CliRunner()
+    folder = tmp_path / "mine"
+    result = runner.invoke(main, ["templates", str(folder)])
+    assert result.exit_code == 0, result.output
+    for kind in ("entities", "relationships", "sources"):
+        packaged = data_dir() / "templates" / f"{kind}.csv"
+        assert (folder / f"{kind}.csv").read_text(encoding="utf-8") == packaged.read_text(encoding="utf-8")
+    (folder / "sources.csv").write_text("mine", encoding="utf-8")
+    again = runner.invoke(main, ["templates", str(folder)])
+    assert again.exit_code == 1 and "already has entities.csv, relationships.csv, sources.csv" in again.output
+    assert (folder / "sources.csv").read_text(encoding="utf-8") == "mine"
+
+
+def test_templates_example_imports_cleanly(tmp_path):
+    runner = CliRunner()
+    folder = tmp_path / "example"
+    assert runner.invoke(main, ["templates", str(folder), "--example"]).exit_code == 0
+    result = runner.invoke(main, ["import", str(folder), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "Dry run" in result.output and "new entities: exampleland" in result.output

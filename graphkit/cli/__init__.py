@@ -59,9 +59,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "graphkit.cli.story:story",
         "Build a step-by-step story page from a YAML story file.",
     ),
+    "templates": (
+        "graphkit.cli.schema:templates",
+        "Write the empty CSV sheets that 'graphkit import' reads.",
+    ),
     "timeline": (
         "graphkit.cli.timeline:timeline",
-        "List dated relationships in time order, each with its sources.",
+        "List dated relationships in time order, with sources.",
     ),
     "update": (
         "graphkit.cli.data:update",

@@ -76,12 +76,13 @@ def import_(
 
     The store must be writable: an embedded store folder (created when new)
     or a SPARQL endpoint. With --dry-run and no --store, the files are
-    checked against the bundled dataset. Templates and a filled example are
-    in data/templates/.
+    checked against the bundled dataset. 'graphkit templates FOLDER' writes
+    empty sheets (--example: a filled, fictional one); 'graphkit export
+    --format csv -o FOLDER' writes a graph in the same layout.
 
     Example:
 
-        graphkit import data/templates/example --store ./mygraph --dry-run
+        graphkit import my-research --store ./mygraph --dry-run
     """
     if resolve_spec(store) is None and not dry_run:
         raise UserError(

@@ -13,7 +13,7 @@ from graphkit.cli.options import output_option, projection_kwargs, projection_op
 @output_option("table", "json", "html")
 @with_store()
 def timeline(kg, entity: str | None, output_format: str, **options) -> None:
-    """List dated relationships in time order, each with its sources.
+    """List dated relationships in time order, with sources.
 
     With ENTITY, only the relationships that touch it. A date such as
     2024-10 covers the whole month and sorts by its first day; ~ marks a date
