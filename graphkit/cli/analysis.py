@@ -184,3 +184,6 @@ def communities(kg: KnowledgeGraph, seed: int, resolution: float, output_format:
         for m in group["members"]:
             click.echo(f"  {visible(m['entity'])}  [{visible(m['type'])}]")
         click.echo()
+
+
+_Notes = Citations  # the former name, for code written against it

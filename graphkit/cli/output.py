@@ -246,6 +246,7 @@ def echo_table(
     *,
     flexible: Sequence[str] | None = None,
     clip: Sequence[str] = (),
+    max_width: int | None = None,
 ) -> None:
     r"""Print rows as an aligned plain-text table that fits the terminal.
 
@@ -253,8 +254,9 @@ def echo_table(
     ``$COLUMNS``) the ``flexible`` columns (by header; default: every
     column) wrap so that lines fit, and those also in ``clip`` stop after
     :data:`CLIPPED_LINES` lines with ``…``; the other columns, the keys a
-    reader scans (relation, date, sources), keep their width. Piped to a
-    file or a program, every cell is printed whole on one line.
+    reader scans (relation, date, sources), keep their width; ``max_width``
+    also caps each flexible column on a terminal. Piped to a file or a
+    program, every cell is printed whole on one line.
 
     >>> echo_table(["name", "n"], [["Acme\x1b[2J", 1]])
     name         n
@@ -271,6 +273,10 @@ def echo_table(
     if total is not None:
         names = list(headers) if flexible is None else list(flexible)
         flex = [i for i, h in enumerate(headers) if h in names]
+        if max_width is not None:
+            natural = [
+                min(w, max(max_width, len(head[i]))) if i in flex else w for i, w in enumerate(natural)
+            ]
         widths = fit_widths(natural, flex, total, least=max([10, *(len(head[i]) for i in flex)]))
     clipped = [h in clip for h in headers]
 
