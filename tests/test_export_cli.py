@@ -62,3 +62,11 @@ def test_unclear_or_wrong_output_names_are_refused(tmp_path, monkeypatch, args, 
     assert result.exit_code == 1
     assert result.output.startswith("Error: ") and fragment in result.output, result.output
     assert list(tmp_path.iterdir()) == []  # nothing written, no folder named graph.csv
+
+
+def test_an_existing_folder_gets_the_csv_sheets(tmp_path):
+    folder = tmp_path / "sheets"
+    folder.mkdir()
+    result = run_ok("export", "-o", str(folder))
+    assert f"Wrote {folder} (csv, " in result.output
+    assert (folder / "entities.csv").is_file() and (folder / "gephi-edges.csv").is_file()
