@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
+import pytest
 from helpers import run, run_ok
 from servers import post
 
@@ -140,7 +141,7 @@ def test_update_load_and_merge_on_the_plain_url(engine_server, engine_store, tmp
     with graphkit.open(engine_store) as kg:
         assert kg.ask("ASK { gkd:aws owl:sameAs gkd:amazon ; skos:altLabel 'Amazon' }")
         assert not kg.ask("ASK { gkd:amazon ?p ?o }")
-    assert not [g for g in engine_server.graphs() if g.startswith("urn:graphkit:staging:")]
+    assert not [g for g in engine_server.graphs() if g.startswith("urn:graphkit:staging")]
 
 
 def test_merge_gives_the_same_graph_as_embedded(engine_store, persistent_store, tmp_path):
@@ -162,39 +163,47 @@ def test_a_big_load_is_batched_and_halved_when_too_large(engine_server, tmp_path
     assert "Loaded 2500 statements" in run_ok("load", path, "--store", spec).output
     with graphkit.open(spec) as kg:
         assert kg.triple_count() == 2500
-    assert not [g for g in engine_server.graphs() if g.startswith("urn:graphkit:staging:")]
+    assert not [g for g in engine_server.graphs() if g.startswith("urn:graphkit:staging")]
 
 
-def test_a_failed_load_leaves_the_store_untouched(engine_server, engine_store, tmp_path, monkeypatch):
-    """A staged load that fails part-way writes nothing and removes its staging graph."""
-    from graphkit.store import remote
+@pytest.mark.parametrize("step", ["fill", "final"])
+def test_a_failed_load_leaves_the_store_untouched(engine_server, engine_store, tmp_path, monkeypatch, step):
+    """A staged load that fails while filling, or at its last request, removes its staging graph."""
+    from graphkit.store import http
 
     before = run_ok("stats", "--store", engine_store).output
     path = tmp_path / "big.nt"
     path.write_text("".join(f'<urn:s{i}> <urn:p> "value {i}" .\n' for i in range(2500)))
-    calls = []
-    original = remote.RemoteBackend._post_update
+    original = http.Http.post
 
-    def flaky(self, text, params=None):
-        calls.append(text)
-        if len(calls) == 3:  # the third request of the load
+    def flaky(self, url, body, content_type, **kw):
+        fill = b"<urn:p>" in body or b"%3Curn%3Ap%3E" in body
+        final = body.startswith(b"update=ADD")
+        if (fill and step == "fill") or (final and step == "final"):
             raise graphkit.errors.RemoteError("the connection broke")
-        return original(self, text, params)
+        return original(self, url, body, content_type, **kw)
 
-    monkeypatch.setattr(remote.RemoteBackend, "_post_update", flaky)
+    monkeypatch.setattr(http.Http, "post", flaky)
     # Oxigraph applies one request atomically; as a generic engine it gets a staging graph too.
     spec = f"sparql:{engine_store},engine=generic" if engine_server.engine == "oxigraph" else engine_store
     result = run("load", path, "--store", spec)
     monkeypatch.undo()
     assert result.exit_code == 1 and "connection broke" in result.output
+    assert "staging graph was removed" in result.output
     assert run_ok("stats", "--store", engine_store).output == before
-    assert not [g for g in engine_server.graphs() if g.startswith("urn:graphkit:staging:")]
+    assert not [g for g in engine_server.graphs() if g.startswith("urn:graphkit:staging")]
 
 
 def test_a_leftover_staging_graph_is_reported(virtuoso_server, tmp_path):
     virtuoso_server.clear()
     left = "urn:graphkit:staging:20250101T000000Z:deadbeef"
-    post(virtuoso_server.url, {"update": f"INSERT DATA {{ GRAPH <{left}> {{ <urn:a> <urn:b> <urn:c> }} }}"})
+    post(
+        virtuoso_server.url,
+        {
+            "update": f"INSERT DATA {{ GRAPH <{left}> {{ <urn:a> <urn:b> <urn:c> }} }} ; "
+            f'INSERT DATA {{ GRAPH <urn:graphkit:staging> {{ <{left}> <urn:graphkit:started> "x" }} }}'
+        },
+    )
     path = tmp_path / "one.nt"
     path.write_text("<urn:x> <urn:y> <urn:z> .\n")
     result = run("load", path, "--store", virtuoso_server.url)

@@ -237,6 +237,13 @@ def test_an_answer_cut_short_is_a_clear_error():
         assert result.exit_code == 1 and f"{server.url}/query" in result.output
 
 
+def test_an_answer_cut_at_the_engine_row_limit_is_refused():
+    """Virtuoso cuts results at ResultSetMaxRows and says so only in a header."""
+    with serving(lambda h: answer(h, 200, rows(3), headers={"X-SPARQL-MaxRows": "3"})) as server:
+        result = run("query", "--store", spec(server, engine="virtuoso"), "SELECT ?x WHERE { ?x ?p ?o }")
+    assert result.exit_code == 1 and "ResultSetMaxRows" in result.output
+
+
 # -- error pages --------------------------------------------------------------------
 
 
@@ -266,9 +273,9 @@ def test_413_is_reported_and_a_staged_load_removes_its_staging_graph(tmp_path):
     def respond(h):
         text = urllib.parse.parse_qs(h.server_requests[-1][2].decode()).get("update", [""])[0]
         updates.append(text)
-        if text.startswith("INSERT DATA") and text.count("\n") > 3:
+        if "<urn:p>" in text and text.count("\n") > 3:
             answer(h, 413, b"Request Entity Too Large", "text/plain")
-        elif text.startswith("INSERT DATA"):
+        elif "<urn:p>" in text:
             answer(h, 500, b"disk full", "text/plain")
         elif h.path.startswith("/query"):
             answer(h, 200, rows(0))
@@ -281,7 +288,7 @@ def test_413_is_reported_and_a_staged_load_removes_its_staging_graph(tmp_path):
         server.httpd.RequestHandlerClass.server_requests = server.requests
         result = run("load", data, "--store", spec(server, engine="generic"))
     assert result.exit_code == 1 and "disk full" in result.output and "Nothing was written" in result.output
-    batches = [u for u in updates if u.startswith("INSERT DATA")]
+    batches = [u for u in updates if "<urn:p>" in u]
     assert [b.count("<urn:p>") for b in batches] == [8, 4, 2]  # halved and retried, then the 500
     assert updates[-1].startswith("DROP SILENT GRAPH <urn:graphkit:staging:")
 

@@ -31,6 +31,8 @@ class Engine:
     update_dataset: str
     dataset_post: bool
     boolean_as_number: bool
+    store_path: str
+    store_batch: int
     too_large: tuple[str, ...]
     setup: str
 

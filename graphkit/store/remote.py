@@ -49,6 +49,9 @@ from graphkit.store.sparql import (
 from graphkit.vocab import GENID, PREFIXES
 
 STAGING = "urn:graphkit:staging:"
+#: Staging graphs in use are listed here, so that leftovers are found without scanning every graph.
+REGISTRY = ox.NamedNode("urn:graphkit:staging")
+_STARTED = ox.NamedNode("urn:graphkit:started")
 NO_NAMED_GRAPHS = "urn:graphkit:no-named-graphs"
 _RESULTS = "application/sparql-results+json"
 _TRIPLES = "application/n-triples"
@@ -98,6 +101,13 @@ class RemoteBackend:
         """Triples per INSERT DATA: the spec's batch=, else the engine's (halved when too large)."""
         return self.batch_size or self.endpoints.batch or self.engine.batch
 
+    @property
+    def store_url(self) -> str | None:
+        """The Graph Store Protocol URL: from the spec, else where the engine keeps it."""
+        if self.endpoints.store or not self.engine.store_path:
+            return self.endpoints.store
+        return urllib.parse.urljoin(self.endpoints.query, self.engine.store_path)
+
     def _dataset(self) -> dict[str, str]:
         graph = self.graph
         return {} if graph is None else {"default-graph-uri": graph.value, "named-graph-uri": NO_NAMED_GRAPHS}
@@ -117,6 +127,13 @@ class RemoteBackend:
         except QueryError:
             _raise_local_syntax_error(sparql)
             raise
+        cut = response.headers.get("X-SPARQL-MaxRows")
+        if cut is not None:  # Virtuoso: the answer may have been cut at its ResultSetMaxRows
+            response.close()
+            raise RemoteError(
+                f"{url} returns at most {cut} rows per query, so this answer may be incomplete; "
+                "raise ResultSetMaxRows in the [SPARQL] section of virtuoso.ini above the store's size"
+            )
         fix = self.engine.boolean_as_number
         kind = response.content_type.split(";")[0].strip().lower()
         if "html" in kind:
@@ -218,7 +235,7 @@ class RemoteBackend:
         except BaseException as exc:
             raise self._abandon([staging], exc) from None
         try:
-            self._post_update(f"MOVE {staging} TO {source}")
+            self._post_update(f"MOVE {staging} TO {source} ;\n{_forget(staging)}")
         except GraphkitError as exc:
             raise RemoteError(
                 f"{exc}. The last step (MOVE {staging} TO {source}) failed: the complete new data is in "
@@ -271,22 +288,26 @@ class RemoteBackend:
                 moves.append(f"ADD {staging} TO {name if name is not None else 'DEFAULT'}")
         except BaseException as exc:
             raise self._abandon(stagings, exc) from None
-        drops = [f"DROP SILENT GRAPH {s}" for s in stagings]
-        self._post_update(" ;\n".join(moves + drops))
+        drops = [f"DROP SILENT GRAPH {s} ;\n{_forget(s)}" for s in stagings]
+        try:
+            self._post_update(" ;\n".join(moves + drops))
+        except BaseException as exc:
+            raise self._abandon(stagings, exc, final=True) from None
 
     # -- staging -------------------------------------------------------------
 
     def _new_staging(self) -> ox.NamedNode:
+        """A fresh staging graph, listed in the registry graph before anything goes into it."""
         stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-        return ox.NamedNode(f"{STAGING}{stamp}:{uuid.uuid4().hex[:8]}")
+        staging = ox.NamedNode(f"{STAGING}{stamp}:{uuid.uuid4().hex[:8]}")
+        self._post_update(
+            f"INSERT DATA {{ GRAPH {REGISTRY} {{ {staging} {_STARTED} {ox.Literal(stamp)} }} }}"
+        )
+        return staging
 
     def staging_leftovers(self) -> list[str]:
-        """Staging graphs left by a graphkit write that was killed part-way."""
-        text = (
-            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
-            f'FILTER(STRSTARTS(STR(?g), "{STAGING}")) }} LIMIT 100'
-        )
-        fields = {"query": text}
+        """Staging graphs left by a graphkit write that was killed part-way (or still running)."""
+        fields = {"query": f"SELECT ?g WHERE {{ GRAPH {REGISTRY} {{ ?g {_STARTED} ?t }} }} LIMIT 100"}
         response = self.http.post(
             self.endpoints.query, urllib.parse.urlencode(fields).encode(), _FORM, accept=_RESULTS, write=False
         )
@@ -301,6 +322,40 @@ class RemoteBackend:
             _note_leftovers(self.description, left)
 
     def _insert(self, lines: Iterable[str], graph: ox.NamedNode) -> None:
+        """Fill a staging graph: Graph Store requests where the engine has them, else INSERT DATA.
+
+        A request the engine finds too large is halved and sent again. If the
+        Graph Store refuses the first request (rights, a proxy), INSERT DATA
+        takes over.
+        """
+        source = iter(lines)
+        store = self.store_url
+        if store is not None and not self.engine.atomic_requests:
+            size, pending, sent = self.engine.store_batch, [], 0
+            url = with_query(store, {"graph": graph.value})
+            while True:
+                pending += itertools.islice(source, max(0, size - len(pending)))
+                if not pending:
+                    return
+                chunk = pending[:size]
+                try:
+                    self.http.post(url, "".join(chunk).encode(), _TRIPLES, write=True).read()
+                except RequestTooLarge:
+                    if len(chunk) == 1:
+                        raise
+                    size = max(1, len(chunk) // 2)
+                    continue
+                except GraphkitError:
+                    if sent:
+                        raise
+                    self._post_update(f"DROP SILENT GRAPH {graph}")
+                    source = itertools.chain(pending, source)
+                    break
+                sent += len(chunk)
+                del pending[: len(chunk)]
+        self._insert_data(source, graph)
+
+    def _insert_data(self, lines: Iterable[str], graph: ox.NamedNode) -> None:
         """INSERT DATA in batches; a batch the engine finds too large is halved and retried."""
         pending: list[str] = []
         source = iter(lines)
@@ -318,12 +373,19 @@ class RemoteBackend:
                 continue
             del pending[: len(chunk)]
 
-    def _abandon(self, stagings: list[ox.NamedNode], exc: BaseException) -> BaseException:
-        """Drop the staging graphs of a failed write; return the error to raise."""
+    def _abandon(
+        self, stagings: list[ox.NamedNode], exc: BaseException, *, final: bool = False
+    ) -> BaseException:
+        """Drop the staging graphs of a failed write; return the error to raise.
+
+        ``final``: the request that makes the data live failed. An engine
+        that does not apply a request all or nothing may have applied part
+        of it, so the message says so instead of promising an untouched store.
+        """
         left = []
         for staging in stagings:
             try:
-                self._post_update(f"DROP SILENT GRAPH {staging}")
+                self._post_update(f"DROP SILENT GRAPH {staging} ;\n{_forget(staging)}")
             except GraphkitError:
                 left.append(staging)
         if not isinstance(exc, GraphkitError):
@@ -331,9 +393,17 @@ class RemoteBackend:
                 _note_leftovers(self.description, [s.value for s in left])
             return exc
         where = self.graph or "the default graph"
-        message = f"{exc}. Nothing was written to {where}"
-        if left:
-            cleanup = " ; ".join(f"DROP SILENT GRAPH {s}" for s in left)
+        if final:
+            message = (
+                f"{exc}. The request that adds the data to {where} failed; if the engine applied "
+                "part of it, 'graphkit stats' shows it"
+            )
+        else:
+            message = f"{exc}. Nothing was written to {where}"
+        if not left:
+            message += "; the staging graph was removed"
+        else:
+            cleanup = " ; ".join(_cleanup(s.value) for s in left)
             message += (
                 f"; the staging graph could not be removed: run graphkit update --store URL '{cleanup}'"
             )
@@ -343,8 +413,16 @@ class RemoteBackend:
         pass
 
 
+def _forget(staging: ox.NamedNode) -> str:
+    return f"DELETE WHERE {{ GRAPH {REGISTRY} {{ {staging} ?p ?o }} }}"
+
+
+def _cleanup(staging: str) -> str:
+    return f"DROP SILENT GRAPH <{staging}> ; {_forget(ox.NamedNode(staging))}"
+
+
 def _note_leftovers(description: str, graphs: list[str]) -> None:
-    drops = " ; ".join(f"DROP SILENT GRAPH <{g}>" for g in graphs)
+    drops = " ; ".join(_cleanup(g) for g in graphs)
     sys.stderr.write(
         f"graphkit: an interrupted write left staging graphs on {description}; "
         f"remove them with: graphkit update --store URL '{drops}'\n"
