@@ -36,7 +36,7 @@ TOUR = {
     "centrality": ["centrality", "--measure", "betweenness", "--top", "5"],
     "communities": ["communities"],
 }
-FILE_EXPORTS = ["gexf", "graphml", "json"]
+FILE_EXPORTS = ["gexf", "graphml", "json", "html"]
 # Virtuoso 7.2's SQL compiler fails on the validation queries ("SQ156: Internal Optimized
 # compiler error"): graphkit must then say so in one clean line.
 ENGINE_FAILS = {"virtuoso": {"validate"}}
@@ -95,6 +95,8 @@ def test_the_tour_gives_the_same_answers_as_the_embedded_store(
         for spec, where in ((local, "local"), (engine_store, "remote")):
             out = tmp_path / f"{where}.{fmt}"
             args = ["export", "-F", fmt, "-o", out, "--focus", "Judith Collins", "--depth", "2"]
+            if fmt == "html":
+                args = ["render", "-o", out]
             run_ok(*args, "--store", spec)
             outputs.append(out.read_text().replace(spec, "STORE"))
         if fmt == "json":
@@ -191,6 +193,27 @@ def test_a_failed_load_leaves_the_store_untouched(engine_server, engine_store, t
     assert result.exit_code == 1 and "connection broke" in result.output
     assert "staging graph was removed" in result.output
     assert run_ok("stats", "--store", engine_store).output == before
+    assert not [g for g in engine_server.graphs() if g.startswith("urn:graphkit:staging")]
+
+
+def test_a_failed_import_changes_nothing(engine_server, engine_store, tmp_path, monkeypatch):
+    """An import whose last operation fails leaves no earlier operation applied."""
+    from graphkit.importer import apply as apply_module
+
+    folder = tmp_path / "csv"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "data" / "templates" / "example", folder)
+    run_ok("import", folder, "--store", engine_store)
+    before = run_ok("export", "-F", "nt", "--store", engine_store).output
+    original = apply_module.delete_operations
+    broken = "DELETE { ?s ?p ?o } WHERE { ?s ?p ?o FILTER(?o = ) }"
+    monkeypatch.setattr(apply_module, "delete_operations", lambda *a: [*original(*a), broken])
+    text = (folder / "sources.csv").read_text()
+    (folder / "sources.csv").write_text(text.replace("EXAMPLE", "CHANGED EXAMPLE", 1))
+    result = run("import", folder, "--store", engine_store)
+    assert result.exit_code == 1
+    assert sorted(run_ok("export", "-F", "nt", "--store", engine_store).output.splitlines()) == sorted(
+        before.splitlines()
+    )
     assert not [g for g in engine_server.graphs() if g.startswith("urn:graphkit:staging")]
 
 
