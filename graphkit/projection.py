@@ -19,20 +19,12 @@ import pyoxigraph as ox
 
 from graphkit.dates import covers, parse_period
 from graphkit.errors import GraphkitError
-from graphkit.model.graph import KnowledgeGraph
-from graphkit.model.relationships import Relationship, relationships, rows
+from graphkit.model.columns import ALT_LABEL, LABEL, Columns, read_all, read_around, read_entities
+from graphkit.model.graph import KnowledgeGraph, to_python
+from graphkit.model.relationships import Relationship
 from graphkit.model.resolve import resolve
 from graphkit.model.schema import RELATIONSHIP, SOURCE, local_name
-from graphkit.vocab import PROV, RDF, RDFS, SKOS, shorten
-
-_NODES = """
-SELECT ?e ?type WHERE { #ENTITIES# VALUES ?type { #TYPES# } ?e a ?type . FILTER(isIRI(?e)) }"""
-# One row per (type, literal): an entity with two types repeats; Python de-duplicates.
-_LITERALS = """
-SELECT ?e ?p ?o (LANG(?o) AS ?lang) WHERE {
-  #ENTITIES# VALUES ?type { #TYPES# } ?e a ?type . FILTER(isIRI(?e))
-  ?e ?p ?o . FILTER(isLiteral(?o))
-}"""
+from graphkit.vocab import PROV, RDF, shorten
 
 #: Node attributes that projection sets itself; a literal property with one of
 #: these names is stored under its prefixed name instead (``dcterms_type``).
@@ -51,47 +43,46 @@ def _lang_rank(lang: str | None) -> int:
     return 1 if lang.lower().startswith("en") else 2
 
 
-def _entity_nodes(kg: KnowledgeGraph, iris: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
-    """Every entity (or those of ``iris`` that are entities) with its attributes.
+def _entity_nodes(kg: KnowledgeGraph, cols: Columns, iris: Iterable[str] | None = None) -> dict[str, dict]:
+    """Every entity that ``cols`` holds (or those of ``iris``) with its attributes.
 
     The result does not depend on the engine's row order.
     """
-    types = " ".join(f"<{c}>" for c in kg.schema.entity_classes)
-    only = ""
+    found = cols.entities()
     if iris is not None:
-        wanted = sorted(iris)
-        if not wanted:
-            return {}
-        only = "VALUES ?e { " + " ".join(str(ox.NamedNode(i)) for i in wanted) + " }"
+        found = {iri: found[iri] for iri in iris if iri in found}
     nodes: dict[str, dict[str, Any]] = {}
-    for iri, kind in rows(kg, _NODES.replace("#TYPES#", types).replace("#ENTITIES#", only)):
-        nodes.setdefault(iri, {"types": set()})["types"].add(kind)
-    labels: dict[str, list[tuple[int, str]]] = {}
-    props: dict[str, dict[str, set[Any]]] = {}
-    for row in kg.select(_LITERALS.replace("#TYPES#", types).replace("#ENTITIES#", only)):
-        iri, p, o = row["e"], row["p"], row["o"]
-        if iri not in nodes:
-            continue
-        if p == RDFS + "label":
-            labels.setdefault(iri, []).append(
-                (_lang_rank(row.get("lang")), str(o))
-            )  # duplicates are harmless
-            continue
-        key = "aliases" if p == SKOS + "altLabel" else local_name(p)
-        if key in RESERVED_NODE_KEYS and key != "aliases":
-            key = shorten(p).replace(":", "_")
-        props.setdefault(iri, {}).setdefault(key, set()).add(o)
-    for iri, attrs in nodes.items():
-        best = kg.schema.most_specific(sorted(attrs["types"]))
-        entity_props = props.get(iri, {})
-        attrs["label"] = min(labels[iri])[1] if iri in labels else local_name(iri)
-        attrs["type"] = kg.schema.class_label(best)
-        attrs["type_iri"] = best
-        attrs["types"] = sorted({kg.schema.class_label(t) for t in attrs["types"]})
-        attrs["aliases"] = sorted({str(a) for a in entity_props.pop("aliases", ())})
-        for key, values in sorted(entity_props.items()):
-            distinct = sorted(set(values), key=_value_order)
+    schema = kg.schema
+    labels_of = {}  # class IRI -> label, for the few classes there are
+    for iri, entity in found.items():
+        labels: list[tuple[int, str]] = []
+        props: dict[str, set[Any]] = {}
+        for predicate, term in entity["literals"]:
+            if type(term) is not ox.Literal:
+                continue
+            if predicate == LABEL:
+                labels.append((_lang_rank(term.language), term.value))
+                continue
+            key = "aliases" if predicate == ALT_LABEL else local_name(predicate)
+            if key in RESERVED_NODE_KEYS and key != "aliases":
+                key = shorten(predicate).replace(":", "_")
+            props.setdefault(key, set()).add(to_python(term))
+        kinds = sorted(entity["types"])
+        best = schema.most_specific(kinds)
+        for kind in kinds:
+            if kind not in labels_of:
+                labels_of[kind] = schema.class_label(kind)
+        attrs: dict[str, Any] = {
+            "types": sorted({labels_of[k] for k in kinds}),
+            "label": min(labels)[1] if labels else local_name(iri),
+            "type": schema.class_label(best),
+            "type_iri": best,
+            "aliases": sorted({str(a) for a in props.pop("aliases", ())}),
+        }
+        for key, values in sorted(props.items()):
+            distinct = sorted(values, key=_value_order)
             attrs[key] = distinct[0] if len(distinct) == 1 else distinct
+        nodes[iri] = attrs
     return nodes
 
 
@@ -99,6 +90,7 @@ def edge_attributes(kg: KnowledgeGraph, rel: Relationship) -> dict[str, Any]:
     """The attributes of one edge: relation, dates, description and sources.
 
     >>> import graphkit
+    >>> from graphkit.model.relationships import relationships
     >>> with graphkit.open() as kg:
     ...     rel = relationships(kg)[0]
     ...     sorted(edge_attributes(kg, rel)["sources"][0])
@@ -193,24 +185,26 @@ def project(
             return True
         return not ((keep_types is not None and not kinds & keep_types) or kinds & drop_types)
 
-    def edge_ok(rel: Relationship) -> bool:
-        if (keep_rel is not None and rel.predicate not in keep_rel) or rel.predicate in drop_rel:
+    def edge_ok(attrs: dict[str, Any]) -> bool:
+        relation = attrs["relation_iri"]
+        if (keep_rel is not None and relation not in keep_rel) or relation in drop_rel:
             return False
-        return not as_of or covers(as_of, date_=rel.date, start=rel.start, end=rel.end)
+        return not as_of or covers(as_of, date_=attrs["date"], start=attrs["start"], end=attrs["end"])
 
+    filtered = bool(keep_types or drop_types or keep_rel or drop_rel or as_of)
     with _gc_paused():  # millions of small objects: the collector would rescan them in vain
         if focus_iri is None:
-            nodes = {iri: a for iri, a in _entity_nodes(kg).items() if node_ok(iri, a)}
-            rels = [r for r in relationships(kg) if edge_ok(r)]
+            graph = full_graph(kg)
+            if filtered:
+                nodes = {iri: a for iri, a in graph.nodes(data=True) if node_ok(iri, a)}
+                edges = [
+                    e
+                    for e in graph.edges(keys=True, data=True)
+                    if e[0] in nodes and e[1] in nodes and edge_ok(e[3])
+                ]
+                graph = _build(nodes, edges)
         else:
-            nodes, rels = _ego(kg, focus_iri, depth, node_ok, edge_ok)
-        graph = nx.MultiDiGraph()
-        graph.add_nodes_from((iri, nodes[iri]) for iri in sorted(nodes))
-        graph.add_edges_from(
-            (r.subject, r.object, r.iri or f"{r.subject} {r.predicate} {r.object}", edge_attributes(kg, r))
-            for r in rels
-            if r.subject in nodes and r.object in nodes
-        )
+            graph = _build(*_ego(kg, focus_iri, depth, node_ok, edge_ok))
     if reify:
         graph = _reified(kg, graph)
     graph.graph.update({"store": kg.backend.description, "as_of": as_of, "focus": focus_iri})
@@ -228,30 +222,107 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _ego(kg: KnowledgeGraph, focus: str, depth: int, node_ok, edge_ok) -> tuple[dict, list[Relationship]]:
+Edge = tuple[str, str, str, dict[str, Any]]
+
+
+def full_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph:
+    """Every entity and every relationship edge, unfiltered: the full projection.
+
+    Embedded stores keep it in a cache file beside the store (see
+    :mod:`graphkit.projection_cache`), so an unchanged store is read once.
+    """
+    from graphkit.projection_cache import cached_table
+
+    return cached_table(kg, _read_graph)
+
+
+def _read_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph:
+    cols = read_all(kg)
+    nodes = _entity_nodes(kg, cols)
+    return _build(nodes, _edges(kg, cols.relationships(), nodes))
+
+
+def _build(nodes: dict[str, dict[str, Any]], edges: list[Edge]) -> nx.MultiDiGraph:
+    graph = nx.MultiDiGraph()
+    graph.add_nodes_from((iri, nodes[iri]) for iri in sorted(nodes))
+    graph.add_edges_from(edges)
+    return graph
+
+
+def _edges(kg: KnowledgeGraph, rels: list[Relationship], nodes: dict | None) -> list[Edge]:
+    """(subject, object, key, attributes) of each relationship (between two of ``nodes``, if given).
+
+    A source cited by many relationships gets one attribute dict, shared by their edges.
+    """
+    shared: dict[str, dict[str, Any]] = {}
+    relation: dict[str, tuple[str, str]] = {}
+    edges = []
+    for r in rels:
+        if nodes is not None and (r.subject not in nodes or r.object not in nodes):
+            continue
+        names = relation.get(r.predicate)
+        if names is None:
+            names = relation[r.predicate] = (kg.schema.relation_label(r.predicate), local_name(r.predicate))
+        sources = []
+        for s in r.sources:
+            d = shared.get(s.iri)
+            if d is None:
+                d = shared[s.iri] = {
+                    "title": s.title,
+                    "publisher": s.publisher,
+                    "url": s.url,
+                    "date": s.date,
+                    "iri": s.iri,
+                }
+            sources.append(d)
+        attrs = {
+            "relation": names[0],
+            "relation_iri": r.predicate,
+            "relation_name": names[1],
+            "date": r.date,
+            "start": r.start,
+            "end": r.end,
+            "date_approximate": r.approximate,
+            "description": r.description,
+            "quote": r.quote,
+            "grounds": r.grounds,
+            "according_to": r.according_to,
+            "sources": sources,
+            "statement": r.iri,
+        }
+        edges.append((r.subject, r.object, r.iri or f"{r.subject} {r.predicate} {r.object}", attrs))
+    return edges
+
+
+def _ego(kg: KnowledgeGraph, focus: str, depth: int, node_ok, edge_ok) -> tuple[dict, list[Edge]]:
     """Nodes within ``depth`` hops of ``focus`` and the relationships among them.
 
     Walks outwards one ring at a time, asking the store only for the
-    statements around the current ring, so a small neighbourhood of a big
-    store costs a few small queries rather than a full projection.
+    statements around the current ring, in batches of entities per query
+    (VALUES), so the cost follows the size of the neighbourhood.
     """
-    nodes = _entity_nodes(kg, [focus])
-    kept: dict[tuple, Relationship] = {}
+    cols = Columns(kg)
+    read_entities(kg, [focus], cols)
+    nodes = _entity_nodes(kg, cols, [focus])
+    kept: dict[str, Edge] = {}
     frontier = set(nodes)
     for ring_number in range(depth + 1):
         if not frontier:
             break
-        around = [r for r in relationships(kg, frontier) if edge_ok(r)]
+        read_around(kg, frontier, cols)
+        around = [e for e in _edges(kg, cols.relationships(around=frontier), None) if edge_ok(e[3])]
         ring: dict[str, dict] = {}
         if ring_number < depth:  # the last pass only collects links among the outer ring
-            unseen = {end for r in around for end in (r.subject, r.object)} - set(nodes)
-            ring = {iri: a for iri, a in _entity_nodes(kg, unseen).items() if node_ok(iri, a)}
+            unseen = {end for e in around for end in e[:2]} - set(nodes)
+            read_entities(kg, unseen, cols)
+            ring = {iri: a for iri, a in _entity_nodes(kg, cols, unseen).items() if node_ok(iri, a)}
         nodes.update(ring)
-        for r in around:
-            if r.subject in nodes and r.object in nodes:
-                kept[(r.iri, r.subject, r.predicate, r.object)] = r
+        for edge in around:
+            if edge[0] in nodes and edge[1] in nodes:
+                kept[edge[2]] = edge
         frontier = set(ring)
-    return nodes, sorted(kept.values(), key=lambda r: (r.predicate, r.subject, r.object, r.iri or ""))
+    edges = sorted(kept.values(), key=lambda e: (e[3]["relation_iri"], e[0], e[1], e[3]["statement"] or ""))
+    return nodes, edges
 
 
 def _link(relation: str, relation_iri: str) -> dict[str, Any]:

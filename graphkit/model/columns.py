@@ -1,0 +1,318 @@
+"""Entities and relationships read column by column, for projections at the engine's speed.
+
+A whole-store read is a handful of single-pattern scans (one per predicate:
+``?s rdf:subject ?o``, ``?s dcterms:date ?o``...), joined in Python dicts: the
+engine never joins, and each column is read once even when two kinds of
+subject share it (``dcterms:description`` of entities and of statements).
+Around a set of entities, the same reader takes rows from batches of
+``VALUES`` queries (:data:`BATCH` entities per query), so the cost follows
+the size of the neighbourhood, not of the store. Both work through the
+backend's SPARQL API alone, on embedded and remote stores alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import pyoxigraph as ox
+
+from graphkit.model.graph import KnowledgeGraph
+from graphkit.model.relationships import Relationship, SourceRef, inverses
+from graphkit.store.base import guarded
+from graphkit.vocab import DCTERMS, GK, PROV, RDF, RDFS, SCHEMA, SKOS
+
+#: Entities (or statements, or sources) named in one VALUES query.
+BATCH = 256
+
+TYPE, SUBJECT, PREDICATE, OBJECT = RDF + "type", RDF + "subject", RDF + "predicate", RDF + "object"
+LABEL, ALT_LABEL = RDFS + "label", SKOS + "altLabel"
+DERIVED = PROV + "wasDerivedFrom"
+RELATIONSHIP = GK + "Relationship"
+_DATES = {DCTERMS + "date": "date", SCHEMA + "startDate": "start", SCHEMA + "endDate": "end"}
+_APPROX = GK + "dateApproximate"
+_TEXTS = {
+    GK + "quote": "quote",
+    DCTERMS + "description": "description",
+    GK + "grounds": "grounds",
+    GK + "accordingTo": "according_to",
+}
+_SOURCE_META = {
+    DCTERMS + "title": "title",
+    DCTERMS + "publisher": "publisher",
+    SCHEMA + "url": "url",
+    DCTERMS + "issued": "date",
+}
+#: Every predicate a whole-store read scans, besides the relation types.
+_SCANNED = (
+    TYPE,
+    SUBJECT,
+    PREDICATE,
+    OBJECT,
+    *_DATES,
+    _APPROX,
+    *_TEXTS,
+    DERIVED,
+    *_SOURCE_META,
+    LABEL,
+    ALT_LABEL,
+)
+
+
+def _lex(term: Any) -> str:
+    return "_:" + term.value if type(term) is ox.BlankNode else term.value
+
+
+def _values(iris: Iterable[str]) -> str:
+    # IRIs come from the store, written as escaped N-Triples terms (never user text).
+    return " ".join(str(ox.NamedNode(i)) for i in iris if not i.startswith("_:"))
+
+
+def _batches(iris: Iterable[str]) -> Iterator[str]:
+    ordered = sorted(iris)
+    for start in range(0, len(ordered), BATCH):
+        values = _values(ordered[start : start + BATCH])
+        if values:
+            yield values
+
+
+_NAMED = frozenset({TYPE, SUBJECT, PREDICATE, OBJECT, DERIVED})  # columns kept as lexical strings
+
+
+class Columns:
+    """What a read has gathered, one dict per predicate: subject -> first value.
+
+    Further values of the same subject and predicate go to ``more``. Rows go
+    in as (subject, object) pairs per predicate, or as triples; the
+    assembling methods give the same result whatever order the rows came in.
+    """
+
+    def __init__(self, kg: KnowledgeGraph):
+        self.kg = kg
+        self.entity_classes = frozenset(kg.schema.entity_classes)
+        self.inverse = inverses(kg)
+        self.columns: dict[str, dict[str, Any]] = {}
+        self.more: dict[tuple[str, str], list[Any]] = {}
+        self.statements: set[str] = set()
+        self.direct: set[tuple[str, str, str]] = set()
+        self.described: set[str] = set()  # subjects whose every property has been read
+
+    # -- rows in ----------------------------------------------------------------------
+
+    def scan(self, predicate: str, rows: Iterable) -> None:
+        """Take the (subject term, object term) rows of one predicate."""
+        col = self.columns.setdefault(predicate, {})
+        more = self.more
+        blank = ox.BlankNode
+        named = predicate in _NAMED
+        for s, o in rows:
+            key = s.value
+            if type(s) is blank:
+                key = "_:" + key
+            if named:
+                value = o.value
+                if type(o) is blank:
+                    value = "_:" + value
+            else:
+                value = o
+            if key in col:
+                more.setdefault((predicate, key), []).append(value)
+            else:
+                col[key] = value
+
+    def triples(self, rows: Iterable) -> None:
+        """Take (subject, predicate, object) rows of any predicates."""
+        by_predicate: dict[str, list[tuple[Any, Any]]] = {}
+        relations = self.inverse
+        for s, p, o in rows:
+            p_iri = p.value
+            if p_iri in relations:
+                if type(o) is not ox.Literal:
+                    self.direct.add((_lex(s), p_iri, _lex(o)))
+                continue
+            by_predicate.setdefault(p_iri, []).append((s, o))
+        for p_iri, pairs in by_predicate.items():
+            self.scan(p_iri, pairs)
+
+    def values(self, predicate: str, subject: str) -> list[Any]:
+        """Every value of one subject's predicate."""
+        col = self.columns.get(predicate)
+        if col is None or subject not in col:
+            return []
+        extra = self.more.get((predicate, subject))
+        return [col[subject], *extra] if extra else [col[subject]]
+
+    # -- results out ---------------------------------------------------------------
+
+    def _smallest(self, predicate: str, subject: str, first: Any) -> Any:
+        extra = self.more.get((predicate, subject))
+        return min(first, *extra) if extra else first
+
+    def relationships(self, around: set[str] | None = None) -> list[Relationship]:
+        """The relationships found (those touching ``around`` if given), sorted.
+
+        A field given twice keeps its smallest value (the earliest date), text
+        fields with several values are sorted and joined with ``"; "``.
+        """
+        cols, more = self.columns, self.more
+        types = cols.get(TYPE, {})
+        subjects, predicates, objects = (cols.get(p, {}) for p in (SUBJECT, PREDICATE, OBJECT))
+        statements = [
+            i for i, t in types.items() if t == RELATIONSHIP or RELATIONSHIP in more.get((TYPE, i), ())
+        ]
+        dates = [(name, p, cols[p]) for p, name in _DATES.items() if cols.get(p)]
+        texts = [(name, p, cols[p]) for p, name in _TEXTS.items() if cols.get(p)]
+        approx = cols.get(_APPROX) or {}
+        cited = cols.get(DERIVED, {})
+        refs: dict[str, SourceRef] = {}
+        out = []
+        qualified = set()
+        for iri in statements:
+            if iri not in subjects or iri not in predicates or iri not in objects:
+                continue
+            # A statement naming two subjects is a data error: take the smallest, whatever the order.
+            s = self._smallest(SUBJECT, iri, subjects[iri])
+            p = self._smallest(PREDICATE, iri, predicates[iri])
+            o = self._smallest(OBJECT, iri, objects[iri])
+            qualified.add((s, p, o))
+            if around is not None and s not in around and o not in around:
+                continue
+            rel = Relationship(iri, s, p, o)
+            for name, predicate, col in dates:
+                if iri in col:
+                    setattr(rel, name, min(v.value for v in self.values(predicate, iri)))
+            if iri in approx:
+                rel.approximate = any(v.value in ("true", "1") for v in self.values(_APPROX, iri))
+            for name, predicate, col in texts:
+                if iri in col:
+                    found = {v.value for v in self.values(predicate, iri)}
+                    if name == "according_to":
+                        rel.according_to = sorted(found)
+                    else:
+                        setattr(rel, name, "; ".join(sorted(found)))
+            if iri in cited:
+                for src in set(self.values(DERIVED, iri)):
+                    ref = refs.get(src)
+                    if ref is None:
+                        ref = refs[src] = self._source(src)
+                    rel.sources.append(ref)
+                if len(rel.sources) > 1:
+                    rel.sources.sort(key=lambda x: (x.date or "", x.title or "", x.iri))
+            out.append(rel)
+        for s, p, o in self.direct:
+            if around is not None and s not in around and o not in around:
+                continue
+            if (s, p, o) not in qualified and (o, self.inverse[p], s) not in qualified:
+                out.append(Relationship(None, s, p, o))
+        out.sort(key=lambda r: (r.predicate, r.subject, r.object, r.iri or ""))
+        return out
+
+    def _source(self, iri: str) -> SourceRef:
+        ref = SourceRef(iri)
+        for predicate, name in _SOURCE_META.items():
+            found = self.values(predicate, iri)
+            if found:
+                setattr(ref, name, min(v.value for v in found))
+        return ref
+
+    def entities(self, iris: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
+        """Entity IRI -> {"types": set of class IRIs, "literals": [(predicate, term)]}."""
+        classes = self.entity_classes
+        types = self.columns.get(TYPE, {})
+        more = self.more
+        literal_columns = [(p, col) for p, col in self.columns.items() if p not in _NAMED]
+        out = {}
+        for iri in types if iris is None else iris:
+            first = types.get(iri)
+            if first is None or iri.startswith("_:"):
+                continue
+            extra = more.get((TYPE, iri))
+            kinds = ({first, *extra} if extra else {first}) & classes
+            if not kinds:
+                continue
+            literals = []
+            for predicate, col in literal_columns:
+                if iri in col:
+                    value = col[iri]
+                    literals.append((predicate, value))
+                    extra = more.get((predicate, iri))
+                    if extra:
+                        literals.extend((predicate, v) for v in extra)
+            out[iri] = {"types": kinds, "literals": literals}
+        return out
+
+
+def _pairs(kg: KnowledgeGraph, predicate: str) -> Iterator:
+    return guarded(kg.query(f"SELECT ?s ?o WHERE {{ ?s {ox.NamedNode(predicate)} ?o }}"))
+
+
+def read_all(kg: KnowledgeGraph) -> Columns:
+    """Every entity and relationship, one single-pattern scan per predicate.
+
+    Entity literals other than labels and aliases come from one more query
+    that skips the predicates already read.
+    """
+    cols = Columns(kg)
+    for predicate in _SCANNED:
+        cols.scan(predicate, _pairs(kg, predicate))
+    relations = " ".join(str(ox.NamedNode(p)) for p in cols.inverse)
+    cols.triples(guarded(kg.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {relations} }} ?s ?p ?o }}")))
+    classes = " ".join(str(ox.NamedNode(c)) for c in sorted(cols.entity_classes))
+    skip = ", ".join(str(ox.NamedNode(p)) for p in _SCANNED)
+    rest = (
+        f"SELECT ?s ?p ?o WHERE {{ VALUES ?type {{ {classes} }} ?s a ?type . ?s ?p ?o "
+        f"FILTER(isLiteral(?o) && ?p NOT IN ({skip})) }}"
+    )
+    cols.triples({tuple(row) for row in guarded(kg.query(rest))})  # an entity with two types comes twice
+    return cols
+
+
+def read_around(kg: KnowledgeGraph, iris: Iterable[str], cols: Columns | None = None) -> Columns:
+    """The statements and plain triples touching ``iris``, with their sources, in VALUES batches."""
+    cols = cols or Columns(kg)
+    iris = set(iris)
+    relations = " ".join(str(ox.NamedNode(p)) for p in cols.inverse)
+    found: set[str] = set()
+    for values in _batches(iris):
+        query = (
+            f"SELECT ?r WHERE {{ VALUES ?f {{ {values} }} "
+            "VALUES ?end { rdf:subject rdf:object } ?r ?end ?f }"
+        )
+        found.update(_lex(row[0]) for row in guarded(kg.query(query)))
+        for side in ("?s", "?o"):
+            query = (
+                f"SELECT ?s ?p ?o WHERE {{ VALUES {side} {{ {values} }} "
+                f"VALUES ?p {{ {relations} }} ?s ?p ?o }}"
+            )
+            cols.triples(guarded(kg.query(query)))
+    found -= cols.statements
+    cols.statements |= found
+    _describe(kg, cols, found)
+    cited = {src for r in found for src in cols.values(DERIVED, r)}
+    _describe(kg, cols, cited)
+    return cols
+
+
+def read_entities(kg: KnowledgeGraph, iris: Iterable[str], cols: Columns | None = None) -> Columns:
+    """Types and literals of ``iris``, in VALUES batches."""
+    cols = cols or Columns(kg)
+    _describe(kg, cols, iris, literals_only=True)
+    return cols
+
+
+def _describe(kg: KnowledgeGraph, cols: Columns, iris: Iterable[str], literals_only: bool = False) -> None:
+    """Every (literal or typed) property of ``iris``."""
+    keep = "FILTER(isLiteral(?o) || ?p = rdf:type)" if literals_only else ""
+    iris = set(iris) - cols.described
+    cols.described |= iris
+    for values in _batches(iris):
+        rows = guarded(kg.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o {keep} }}"))
+        cols.triples((s, p, o) for s, p, o in rows if p.value not in cols.inverse)
+
+
+def relationship_rows(kg: KnowledgeGraph, focus: Iterable[str] | None) -> list[Relationship]:
+    """Every relationship, or those touching ``focus`` (used by :func:`relationships`)."""
+    if focus is None:
+        return read_all(kg).relationships()
+    iris = set(focus)
+    return read_around(kg, iris).relationships(around=iris)

@@ -1,0 +1,92 @@
+"""The projection cache beside an embedded store: made on first use, never stale."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+import graphkit
+from graphkit import projection_cache
+from graphkit.projection import project
+from graphkit.projection_cache import CACHE_FILE
+from graphkit.vocab import GK, GKD
+
+BASE = """
+@prefix gk: <https://w3id.org/graphkit/ontology#> .
+@prefix gkd: <https://w3id.org/graphkit/id/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+gkd:a a gk:Company ; rdfs:label "A" .
+gkd:b a gk:Company ; rdfs:label "B" .
+gkd:c a gk:Company ; rdfs:label "C" .
+gkd:a gk:partnerOf gkd:b .
+"""
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    monkeypatch.delenv(projection_cache.ENV_VAR, raising=False)
+    source = tmp_path / "base.ttl"
+    source.write_text(BASE, encoding="utf-8")
+    folder = tmp_path / "store"
+    with graphkit.open(folder, create=True) as kg:
+        kg.load([source])
+    return folder
+
+
+def edges(folder) -> set[tuple[str, str]]:
+    with graphkit.open(folder, read_only=True) as kg:
+        return {(u.rsplit("/", 1)[1], v.rsplit("/", 1)[1]) for u, v in project(kg).edges()}
+
+
+def test_made_on_first_use_and_reused(store):
+    assert not (store / CACHE_FILE).exists()
+    assert edges(store) == {("a", "b")}
+    saved = (store / CACHE_FILE).read_bytes()
+    assert edges(store) == {("a", "b")}
+    assert (store / CACHE_FILE).read_bytes() == saved  # read, not rebuilt
+
+
+def test_a_direct_pyoxigraph_write_is_seen(store):
+    assert edges(store) == {("a", "b")}
+    saved = (store / CACHE_FILE).read_bytes()
+    raw = ox.Store(str(store))  # another program, not graphkit
+    raw.add(ox.Quad(ox.NamedNode(GKD + "b"), ox.NamedNode(GK + "partnerOf"), ox.NamedNode(GKD + "c")))
+    del raw
+    assert edges(store) == {("a", "b"), ("b", "c")}
+    assert (store / CACHE_FILE).read_bytes() != saved  # rebuilt for the new state
+    raw = ox.Store(str(store))
+    raw.remove(ox.Quad(ox.NamedNode(GKD + "a"), ox.NamedNode(GK + "partnerOf"), ox.NamedNode(GKD + "b")))
+    del raw
+    assert edges(store) == {("b", "c")}
+
+
+def test_a_graphkit_update_in_the_same_session_is_seen(store):
+    with graphkit.open(store) as kg:
+        assert project(kg).number_of_edges() == 1
+        kg.update("INSERT DATA { gkd:c gk:partnerOf gkd:a }")
+        assert project(kg).number_of_edges() == 2
+
+
+def test_a_forged_or_damaged_file_is_ignored(store, tmp_path):
+    edges(store)
+    path = store / CACHE_FILE
+    data = bytearray(path.read_bytes())
+    data[-5] ^= 0xFF  # the signature no longer matches: never unpickled
+    path.write_bytes(bytes(data))
+    assert edges(store) == {("a", "b")}
+    path.write_bytes(b"junk")
+    assert edges(store) == {("a", "b")}
+
+
+def test_turned_off(store, monkeypatch):
+    monkeypatch.setenv(projection_cache.ENV_VAR, "off")
+    assert edges(store) == {("a", "b")}
+    assert not (store / CACHE_FILE).exists()
+
+
+def test_filters_apply_on_top_of_the_cache(store):
+    edges(store)
+    with graphkit.open(store, read_only=True) as kg:
+        assert project(kg, exclude_relations=["partnerOf"]).number_of_edges() == 0
+        assert project(kg).number_of_edges() == 1
