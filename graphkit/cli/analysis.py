@@ -124,10 +124,10 @@ def path(
 @click.option("--top", type=int, default=10, show_default=True, help="How many to list.")
 @click.option(
     "--backend",
-    type=click.Choice(["networkx", "parallel"]),
-    default="networkx",
+    type=click.Choice(["auto", "networkx", "igraph", "parallel"]),
+    default="auto",
     show_default=True,
-    help="networkx dispatch backend (parallel needs nx-parallel).",
+    help="auto: networkx, or igraph above 5,000 entities; parallel needs nx-parallel.",
 )
 @projection_options(focus=True)
 @output_option("table", "json")
@@ -147,7 +147,8 @@ def centrality(
     rank_types = kwargs.pop("types", ())
     graph = project(kg, **kwargs)
     wanted = type_names(kg, rank_types)
-    rows = rank(graph, measure, top=top, types=wanted, backend=None if backend == "networkx" else backend)
+    info: dict = {}
+    rows = rank(graph, measure, top=top, types=wanted, backend=backend, info=info)
     if output_format == "json":
         echo_json(rows)
         return
@@ -155,6 +156,11 @@ def centrality(
         ["rank", "entity", "type", measure],
         [[i, r["entity"], r["type"], f"{r['score']:.4f}"] for i, r in enumerate(rows, 1)],
     )
+    if info.get("sampled_sources"):
+        click.echo(
+            f"\nBetweenness estimated from {info['sampled_sources']:,} sampled source entities "
+            f"of {graph.number_of_nodes():,} ({info['backend']})."
+        )
 
 
 @click.command()
