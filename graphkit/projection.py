@@ -53,12 +53,13 @@ def _entity_nodes(kg: KnowledgeGraph, cols: Columns, iris: Iterable[str] | None 
         found = {iri: found[iri] for iri in iris if iri in found}
     nodes: dict[str, dict[str, Any]] = {}
     schema = kg.schema
-    labels_of = {}  # class IRI -> label, for the few classes there are
+    kinds_of: dict[frozenset, tuple[str | None, str, list[str]]] = {}  # few distinct type sets
+    literal = ox.Literal
     for iri, entity in found.items():
         labels: list[tuple[int, str]] = []
         props: dict[str, set[Any]] = {}
         for predicate, term in entity["literals"]:
-            if type(term) is not ox.Literal:
+            if type(term) is not literal:
                 continue
             if predicate == LABEL:
                 labels.append((_lang_rank(term.language), term.value))
@@ -67,20 +68,21 @@ def _entity_nodes(kg: KnowledgeGraph, cols: Columns, iris: Iterable[str] | None 
             if key in RESERVED_NODE_KEYS and key != "aliases":
                 key = shorten(predicate).replace(":", "_")
             props.setdefault(key, set()).add(to_python(term))
-        kinds = sorted(entity["types"])
-        best = schema.most_specific(kinds)
-        for kind in kinds:
-            if kind not in labels_of:
-                labels_of[kind] = schema.class_label(kind)
+        kinds = frozenset(entity["types"])
+        known = kinds_of.get(kinds)
+        if known is None:
+            best = schema.most_specific(sorted(kinds))
+            labels_ = sorted({schema.class_label(k) for k in kinds})
+            known = kinds_of[kinds] = (best, schema.class_label(best), labels_)
         attrs: dict[str, Any] = {
-            "types": sorted({labels_of[k] for k in kinds}),
+            "types": list(known[2]),
             "label": min(labels)[1] if labels else local_name(iri),
-            "type": schema.class_label(best),
-            "type_iri": best,
+            "type": known[1],
+            "type_iri": known[0],
             "aliases": sorted({str(a) for a in props.pop("aliases", ())}),
         }
         for key, values in sorted(props.items()):
-            distinct = sorted(values, key=_value_order)
+            distinct = sorted(values, key=_value_order) if len(values) > 1 else list(values)
             attrs[key] = distinct[0] if len(distinct) == 1 else distinct
         nodes[iri] = attrs
     return nodes

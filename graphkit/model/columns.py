@@ -144,9 +144,9 @@ class Columns:
 
     # -- results out ---------------------------------------------------------------
 
-    def _smallest(self, predicate: str, subject: str, first: Any) -> Any:
-        extra = self.more.get((predicate, subject))
-        return min(first, *extra) if extra else first
+    def _multi(self) -> set[str]:
+        """The predicates that have a second value for some subject (the rest are read directly)."""
+        return {p for p, _ in self.more}
 
     def relationships(self, around: set[str] | None = None) -> list[Relationship]:
         """The relationships found (those touching ``around`` if given), sorted.
@@ -154,44 +154,56 @@ class Columns:
         A field given twice keeps its smallest value (the earliest date), text
         fields with several values are sorted and joined with ``"; "``.
         """
-        cols, more = self.columns, self.more
+        cols, multi = self.columns, self._multi()
         types = cols.get(TYPE, {})
-        subjects, predicates, objects = (cols.get(p, {}) for p in (SUBJECT, PREDICATE, OBJECT))
         statements = [
-            i for i, t in types.items() if t == RELATIONSHIP or RELATIONSHIP in more.get((TYPE, i), ())
+            i for i, t in types.items() if t == RELATIONSHIP or RELATIONSHIP in self.more.get((TYPE, i), ())
         ]
-        dates = [(name, p, cols[p]) for p, name in _DATES.items() if cols.get(p)]
-        texts = [(name, p, cols[p]) for p, name in _TEXTS.items() if cols.get(p)]
-        approx = cols.get(_APPROX) or {}
-        cited = cols.get(DERIVED, {})
+        # Each field: (attribute, predicate, column, has several values somewhere).
+        fields = [
+            (name, p, cols[p], p in multi)
+            for p, name in (*_DATES.items(), *_TEXTS.items(), (_APPROX, "approximate"))
+            if cols.get(p)
+        ]
+        ends = [(cols.get(p, {}), p, p in multi) for p in (SUBJECT, PREDICATE, OBJECT)]
+        cited, cited_multi = cols.get(DERIVED, {}), DERIVED in multi
         refs: dict[str, SourceRef] = {}
         out = []
         qualified = set()
         for iri in statements:
-            if iri not in subjects or iri not in predicates or iri not in objects:
+            spo = []
+            for col, predicate, several in ends:
+                value = col.get(iri)
+                if value is not None and several:
+                    # A statement naming two subjects is a data error: the smallest, whatever the order.
+                    value = min(self.values(predicate, iri))
+                spo.append(value)
+            s, p, o = spo
+            if s is None or p is None or o is None:
                 continue
-            # A statement naming two subjects is a data error: take the smallest, whatever the order.
-            s = self._smallest(SUBJECT, iri, subjects[iri])
-            p = self._smallest(PREDICATE, iri, predicates[iri])
-            o = self._smallest(OBJECT, iri, objects[iri])
             qualified.add((s, p, o))
             if around is not None and s not in around and o not in around:
                 continue
             rel = Relationship(iri, s, p, o)
-            for name, predicate, col in dates:
-                if iri in col:
-                    setattr(rel, name, min(v.value for v in self.values(predicate, iri)))
-            if iri in approx:
-                rel.approximate = any(v.value in ("true", "1") for v in self.values(_APPROX, iri))
-            for name, predicate, col in texts:
-                if iri in col:
-                    found = {v.value for v in self.values(predicate, iri)}
-                    if name == "according_to":
-                        rel.according_to = sorted(found)
-                    else:
-                        setattr(rel, name, "; ".join(sorted(found)))
-            if iri in cited:
-                for src in set(self.values(DERIVED, iri)):
+            for name, predicate, col, several in fields:
+                term = col.get(iri)
+                if term is None:
+                    continue
+                if not several:
+                    found = [term.value]
+                else:
+                    found = sorted({v.value for v in self.values(predicate, iri)})
+                if name in ("date", "start", "end"):
+                    setattr(rel, name, found[0])  # a date given twice keeps the earliest
+                elif name == "approximate":
+                    rel.approximate = any(v in ("true", "1") for v in found)
+                elif name == "according_to":
+                    rel.according_to = found
+                else:
+                    setattr(rel, name, "; ".join(found))
+            first_source = cited.get(iri)
+            if first_source is not None:
+                for src in sorted(set(self.values(DERIVED, iri))) if cited_multi else (first_source,):
                     ref = refs.get(src)
                     if ref is None:
                         ref = refs[src] = self._source(src)
@@ -219,26 +231,29 @@ class Columns:
         """Entity IRI -> {"types": set of class IRIs, "literals": [(predicate, term)]}."""
         classes = self.entity_classes
         types = self.columns.get(TYPE, {})
-        more = self.more
-        literal_columns = [(p, col) for p, col in self.columns.items() if p not in _NAMED]
-        out = {}
+        more, multi = self.more, self._multi()
+        out: dict[str, dict[str, Any]] = {}
         for iri in types if iris is None else iris:
             first = types.get(iri)
             if first is None or iri.startswith("_:"):
                 continue
             extra = more.get((TYPE, iri))
             kinds = ({first, *extra} if extra else {first}) & classes
-            if not kinds:
+            if kinds:
+                out[iri] = {"types": kinds, "literals": []}
+        # Column by column: a column mostly holds other subjects (statements, sources).
+        for predicate, col in self.columns.items():
+            if predicate in _NAMED:
                 continue
-            literals = []
-            for predicate, col in literal_columns:
-                if iri in col:
-                    value = col[iri]
-                    literals.append((predicate, value))
-                    extra = more.get((predicate, iri))
-                    if extra:
-                        literals.extend((predicate, v) for v in extra)
-            out[iri] = {"types": kinds, "literals": literals}
+            several = predicate in multi
+            small, big = (col, out) if len(col) < len(out) else (out, col)
+            for iri in small:
+                if iri in big:
+                    literals = out[iri]["literals"]
+                    if several:
+                        literals.extend((predicate, v) for v in self.values(predicate, iri))
+                    else:
+                        literals.append((predicate, col[iri]))
         return out
 
 
