@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from graphkit.dates import covers, parse_period
 from graphkit.errors import GraphkitError
-from graphkit.model.columns import ALT_LABEL, LABEL, Columns, read_all, read_around, read_entities
+from graphkit.model.columns import ALT_LABEL, LABEL, Columns, TooBig, read_all, read_around, read_entities
 from graphkit.model.graph import KnowledgeGraph, to_python
 from graphkit.model.relationships import Relationship
 from graphkit.model.resolve import resolve
@@ -301,8 +301,61 @@ def _ego(kg: KnowledgeGraph, focus: str, depth: int, node_ok, edge_ok) -> tuple[
 
     Walks outwards one ring at a time, asking the store only for the
     statements around the current ring, in batches of entities per query
-    (VALUES), so the cost follows the size of the neighbourhood.
+    (VALUES), so the cost follows the size of the neighbourhood. When the
+    neighbourhood grows past an eighth of the store's statements (a hub's
+    two rings), reading the whole store is cheaper: the walk then runs on
+    the full projection (from the cache beside an embedded store, if valid).
     """
+    try:
+        return _ego_from_store(kg, focus, depth, node_ok, edge_ok)
+    except TooBig:
+        return _ego_in(full_graph(kg), focus, depth, node_ok, edge_ok)
+
+
+#: Below this many statements, a neighbourhood is always read ring by ring.
+SMALL_NEIGHBOURHOOD = 2_000
+
+
+def _budget(kg: KnowledgeGraph):
+    total: list[int] = []
+
+    def worth_it(statements: int) -> bool:
+        if statements <= SMALL_NEIGHBOURHOOD:
+            return True
+        if not total:  # counted once, only for big neighbourhoods
+            total.append(int(kg.select("SELECT (COUNT(*) AS ?n) WHERE { ?r a gk:Relationship }")[0]["n"]))
+        return statements * 8 <= total[0]
+
+    return worth_it
+
+
+def _ego_in(graph: nx.MultiDiGraph, focus: str, depth: int, node_ok, edge_ok) -> tuple[dict, list[Edge]]:
+    """The same walk as :func:`_ego`, on a projection already in memory."""
+    nodes = {focus: dict(graph.nodes[focus])} if focus in graph else {}
+    frontier = set(nodes)
+    for _ in range(depth):
+        ring: dict[str, dict] = {}
+        for n in frontier:
+            for u, v, data in (*graph.out_edges(n, data=True), *graph.in_edges(n, data=True)):
+                other = v if u == n else u
+                if other not in nodes and other not in ring and edge_ok(data):
+                    attrs = graph.nodes[other]
+                    if node_ok(other, attrs):
+                        ring[other] = dict(attrs)
+        nodes.update(ring)
+        frontier = set(ring)
+    edges = [
+        (u, v, k, d)
+        for n in nodes
+        for u, v, k, d in graph.out_edges(n, keys=True, data=True)
+        if v in nodes and edge_ok(d)
+    ]
+    edges.sort(key=lambda e: (e[3]["relation_iri"], e[0], e[1], e[3]["statement"] or ""))
+    return nodes, edges
+
+
+def _ego_from_store(kg: KnowledgeGraph, focus: str, depth: int, node_ok, edge_ok) -> tuple[dict, list[Edge]]:
+    budget = _budget(kg)
     cols = Columns(kg)
     read_entities(kg, [focus], cols)
     nodes = _entity_nodes(kg, cols, [focus])
@@ -311,7 +364,7 @@ def _ego(kg: KnowledgeGraph, focus: str, depth: int, node_ok, edge_ok) -> tuple[
     for ring_number in range(depth + 1):
         if not frontier:
             break
-        read_around(kg, frontier, cols)
+        read_around(kg, frontier, cols, budget)
         around = [e for e in _edges(kg, cols.relationships(around=frontier), None) if edge_ok(e[3])]
         ring: dict[str, dict] = {}
         if ring_number < depth:  # the last pass only collects links among the outer ring

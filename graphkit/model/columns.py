@@ -12,7 +12,7 @@ backend's SPARQL API alone, on embedded and remote stores alike.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import pyoxigraph as ox
@@ -282,8 +282,22 @@ def read_all(kg: KnowledgeGraph) -> Columns:
     return cols
 
 
-def read_around(kg: KnowledgeGraph, iris: Iterable[str], cols: Columns | None = None) -> Columns:
-    """The statements and plain triples touching ``iris``, with their sources, in VALUES batches."""
+class TooBig(Exception):
+    """A neighbourhood holds more statements than the budget: reading the whole store is cheaper."""
+
+
+def read_around(
+    kg: KnowledgeGraph,
+    iris: Iterable[str],
+    cols: Columns | None = None,
+    budget: Callable[[int], bool] | None = None,
+) -> Columns:
+    """The statements and plain triples touching ``iris``, with their sources, in VALUES batches.
+
+    ``budget`` is asked, once the statements are known and before they are
+    read, whether that many statements are worth reading this way; if not,
+    :class:`TooBig` is raised.
+    """
     cols = cols or Columns(kg)
     iris = set(iris)
     relations = " ".join(str(ox.NamedNode(p)) for p in cols.inverse)
@@ -294,6 +308,9 @@ def read_around(kg: KnowledgeGraph, iris: Iterable[str], cols: Columns | None = 
             "VALUES ?end { rdf:subject rdf:object } ?r ?end ?f }"
         )
         found.update(_lex(row[0]) for row in guarded(kg.query(query)))
+    if budget is not None and not budget(len(found | cols.statements)):
+        raise TooBig
+    for values in _batches(iris):
         for side in ("?s", "?o"):
             query = (
                 f"SELECT ?s ?p ?o WHERE {{ VALUES {side} {{ {values} }} "
