@@ -140,13 +140,15 @@ class Plan:
     triples: int = 0
 
 
-def entities_for(triples: int) -> int:
+def entities_for(triples: int, shape: str = "news") -> int:
     """Entity count that gives about ``triples`` triples.
 
     >>> 30_000 < entities_for(1_000_000) < 32_000
     True
+    >>> 70_000 < entities_for(1_000_000, "flat") < 80_000
+    True
     """
-    return max(10, round(triples / TRIPLES_PER_ENTITY))
+    return max(10, round(triples / SHAPES[shape][1]))
 
 
 def _class_table(schema: Schema) -> tuple[list[str], list[int]]:
@@ -372,12 +374,106 @@ def generate(out, *, entities: int, seed: int = 1, fmt: str = "nt", schema: Sche
     return plan
 
 
-def write(path: Path, *, entities: int, seed: int = 1, fmt: str = "nt") -> Plan:
+#: The "flat" shape (issue 15): 8 classes, 1-2 relationships per entity, one
+#: source each drawn from a pool of a quarter of the entity count, and one hub
+#: that is the object of ``HUB_SHARE`` of all relationships.
+FLAT_CLASSES = (
+    "Company",
+    "Person",
+    "Minister",
+    "GovernmentAgency",
+    "GovernmentDepartment",
+    "Country",
+    "Meeting",
+    "Document",
+)
+HUB_SHARE = 0.3
+#: Triples per entity in the flat shape: type and label; 4/3 relationships of 8
+#: triples; a quarter of a source of 3.
+FLAT_TRIPLES_PER_ENTITY = 2 + 8 * 4 / 3 + 3 / 4
+
+
+def generate_flat(
+    out, *, entities: int, seed: int = 1, fmt: str = "nt", schema: Schema | None = None
+) -> Plan:
+    """Write the flat shape: many entities, few relationships each, shared sources, one big hub.
+
+    Entity ``e0`` is the hub. Every relationship has a ``gYear`` date, a short
+    description and exactly one source.
+    """
+    schema = schema or load_schema()
+    rng = random.Random(seed)
+    w = _Writer(out, fmt)
+    t = w.term
+    a, label_p, desc_p = t(RDF + "type"), t(RDFS + "label"), t(DCTERMS + "description")
+    subj_p, pred_p, obj_p = t(RDF + "subject"), t(RDF + "predicate"), t(RDF + "object")
+    date_p, derived_p = t(DCTERMS + "date"), t(PROV + "wasDerivedFrom")
+    title_p, pub_p = t(DCTERMS + "title"), t(DCTERMS + "publisher")
+    rel_class, report_class = t(GK + "Relationship"), t(GK + "NewsReport")
+    by_name = {local_name(c): c for c in schema.entity_classes}
+    classes = [by_name[n] for n in FLAT_CLASSES]
+    fitting = _fitting_relations(schema, classes)
+    entity_class = [classes[i % len(classes)] for i in range(entities)]
+    entity_class[0] = by_name["Company"]
+    terms = [t(f"{GKD}e{i}") for i in range(entities)]
+    labels = []
+    for i, cls in enumerate(entity_class):
+        labels.append(_name(rng, local_name(cls)) + f" {i}")
+        w.subject(terms[i], [(a, t(cls)), (label_p, f'"{labels[i]}"')])
+    sources = max(1, entities // 4)
+    source_terms = [t(f"{GKD}source/s{k}") for k in range(sources)]
+    for k, term in enumerate(source_terms):
+        publisher = rng.choice(_PUBLISHERS)
+        w.subject(
+            term,
+            [
+                (a, report_class),
+                (title_p, f'"Report {k} on {rng.choice(_TOPICS)}"'),
+                (pub_p, f'"{publisher}"'),
+            ],
+        )
+    rel_labels = {iri: info.label for iri, info in schema.relations.items()}
+    plan = Plan(entities=entities, sources=sources)
+    seen: set[tuple[int, str, int]] = set()
+    for s in range(1, entities):
+        for _ in range(rng.choice((1, 1, 2))):
+            o = 0 if rng.random() < HUB_SHARE else rng.randrange(entities)
+            choices = fitting[entity_class[s], entity_class[o]]
+            if o == s or not choices:
+                continue
+            p = rng.choice(choices)
+            if (s, p, o) in seen:
+                continue
+            seen.add((s, p, o))
+            n = plan.relationships
+            plan.relationships += 1
+            w.subject(terms[s], [(t(p), terms[o])])
+            w.subject(
+                t(f"{GKD}rel/r{n}"),
+                [
+                    (a, rel_class),
+                    (subj_p, terms[s]),
+                    (pred_p, t(p)),
+                    (obj_p, terms[o]),
+                    (date_p, f'"{rng.randint(2012, 2025)}"^^{t(XSD + "gYear")}'),
+                    (desc_p, f'"{labels[s]} {rel_labels[p]} {labels[o]}."'),
+                    (derived_p, rng.choice(source_terms)),
+                ],
+            )
+    w.flush()
+    plan.triples = w.count
+    return plan
+
+
+SHAPES = {"news": (generate, TRIPLES_PER_ENTITY), "flat": (generate_flat, FLAT_TRIPLES_PER_ENTITY)}
+
+
+def write(path: Path, *, entities: int, seed: int = 1, fmt: str = "nt", shape: str = "news") -> Plan:
     """Generate into ``path`` (written beside it, then renamed, so a crash leaves no half file)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
     with tmp.open("w", encoding="utf-8", newline="\n", buffering=1 << 20) as out:
-        plan = generate(out, entities=entities, seed=seed, fmt=fmt)
+        plan = SHAPES[shape][0](out, entities=entities, seed=seed, fmt=fmt)
     tmp.replace(path)
     return plan
 
@@ -388,15 +484,21 @@ def main(argv: list[str] | None = None) -> int:
     size.add_argument("--entities", type=int, help="number of entities")
     size.add_argument("--triples", type=int, help="pick the entity count to reach about this many triples")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--shape",
+        choices=sorted(SHAPES),
+        default="news",
+        help="news: heavy-tailed, like the bundled data; flat: 1-2 relationships per entity, one big hub",
+    )
     parser.add_argument("-o", "--output", type=Path, required=True)
     parser.add_argument(
         "--format", choices=("nt", "ttl"), default=None, help="default: from the extension, else nt"
     )
     args = parser.parse_args(argv)
     fmt = args.format or ("ttl" if args.output.suffix == ".ttl" else "nt")
-    entities = args.entities if args.entities is not None else entities_for(args.triples)
+    entities = args.entities if args.entities is not None else entities_for(args.triples, args.shape)
     start = time.perf_counter()
-    plan = write(args.output, entities=entities, seed=args.seed, fmt=fmt)
+    plan = write(args.output, entities=entities, seed=args.seed, fmt=fmt, shape=args.shape)
     print(
         f"{args.output}: {plan.triples:,} triples ({plan.entities:,} entities, "
         f"{plan.relationships:,} relationships, {plan.sources:,} sources) "

@@ -73,6 +73,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--steps", default=None, help=f"comma-separated subset of {','.join(Bench.STEPS)}")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--shape", choices=("news", "flat"), default="news", help="the generator's shape (see generate.py)"
+    )
+    parser.add_argument(
+        "--store", type=Path, default=None, help="an embedded store of the same file, for the issue 15 steps"
+    )
     parser.add_argument("--file", type=Path, default=None, help="benchmark this N-Triples file instead")
     parser.add_argument(
         "--scratch", type=Path, default=None, help="folder for temporary stores (default: $TMPDIR)"
@@ -105,14 +111,15 @@ def main(argv: list[str] | None = None) -> int:
         if unknown:
             raise SystemExit(f"unknown steps: {', '.join(unknown)}; use {', '.join(Bench.STEPS)}")
     else:
-        steps = [s for s in Bench.STEPS if s != "betweenness" or args.backend == "parallel"]
+        steps = [s for s in Bench.STEPS[:7] if s != "betweenness" or args.backend == "parallel"]
     if args.skip_render and "render" in steps:
         steps.remove("render")
     bench = Bench(args)
     result = bench.run(steps)
     print(table(result))
     if not args.no_json:
-        path = args.json or RESULTS_DIR / f"{bench.size}.json"
+        shape = "" if args.shape == "news" else f"{args.shape}-"
+        path = args.json or RESULTS_DIR / f"{shape}{bench.size}.json"
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")

@@ -20,7 +20,7 @@ RESULTS_DIR = HERE / "results"
 #: The entry point, which child processes run again (``run.py --child STEP:SIDE``).
 RUNNER = HERE / "run.py"
 
-SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000, "10m": 10_000_000}
 #: rdflib's parse rate quoted in issue 6; a rate measured by an earlier run is preferred.
 RDFLIB_RATE = 40_000
 NT = ox.RdfFormat.N_TRIPLES
@@ -42,12 +42,15 @@ def size_triples(text: str) -> int:
     return int(key)
 
 
-def data_file(size: str, seed: int) -> Path:
-    """The generated N-Triples file for a size, made on first use."""
-    path = DATA_DIR / f"{size.lower()}-seed{seed}.nt"
+def data_file(size: str, seed: int, shape: str = "news") -> Path:
+    """The generated N-Triples file for a size and shape, made on first use."""
+    prefix = "" if shape == "news" else f"{shape}-"
+    path = DATA_DIR / f"{prefix}{size.lower()}-seed{seed}.nt"
     if not path.exists():
-        entities = generate.entities_for(size_triples(size))
-        seconds, plan = timed(lambda: generate.write(path, entities=entities, seed=seed, fmt="nt"))
+        entities = generate.entities_for(size_triples(size), shape)
+        seconds, plan = timed(
+            lambda: generate.write(path, entities=entities, seed=seed, fmt="nt", shape=shape)
+        )
         print(
             f"generated {path.relative_to(ROOT)}: {plan.triples:,} triples in {seconds:.1f}s", file=sys.stderr
         )

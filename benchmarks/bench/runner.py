@@ -26,10 +26,11 @@ from .steps_graph import GraphSteps
 from .steps_load import LoadSteps
 from .steps_query import QuerySteps
 from .steps_render import RenderSteps
+from .steps_scale import ScaleSteps
 from .timing import ChildResult
 
 
-class Bench(LoadSteps, QuerySteps, GraphSteps, RenderSteps, MemorySteps):
+class Bench(LoadSteps, QuerySteps, GraphSteps, RenderSteps, MemorySteps, ScaleSteps):
     """One run on one data file; each step is a method named after it.
 
     The steps come from steps_load.py, steps_query.py, steps_graph.py and
@@ -40,7 +41,7 @@ class Bench(LoadSteps, QuerySteps, GraphSteps, RenderSteps, MemorySteps):
         self.args = args
         self.size = args.size.lower()
         self.triples_wanted = size_triples(self.size)
-        self.file = args.file or data_file(self.size, args.seed)
+        self.file = args.file or data_file(self.size, args.seed, args.shape)
         self.repeat = args.repeat
         self.budget = args.budget
         self.rdflib_ok = self.triples_wanted <= size_triples(args.rdflib_max)
@@ -76,7 +77,20 @@ class Bench(LoadSteps, QuerySteps, GraphSteps, RenderSteps, MemorySteps):
 
     # -- driver ----------------------------------------------------------------------
 
-    STEPS = ("load_store", "load_memory", "sparql", "projection", "centrality", "betweenness", "render")
+    STEPS = (
+        "load_store",
+        "load_memory",
+        "sparql",
+        "projection",
+        "centrality",
+        "betweenness",
+        "render",
+        "startup",
+        "floor",
+        "focus",
+        "commands",
+        "fast_centrality",
+    )
 
     def run(self, steps: list[str]) -> dict[str, Any]:
         started = time.time()
@@ -95,6 +109,7 @@ class Bench(LoadSteps, QuerySteps, GraphSteps, RenderSteps, MemorySteps):
             self.triples = count_triples(self.file)
         return {
             "size": self.size,
+            "shape": self.args.shape,
             "file": str(self.file.relative_to(ROOT) if self.file.is_relative_to(ROOT) else self.file),
             "triples": self.triples,
             "seed": self.args.seed,

@@ -27,7 +27,10 @@ class LoadSteps:
                 kg.close()
 
             seconds, _ = timed(run)
-            shutil.rmtree(path, ignore_errors=True)
+            if self.store_dir is None and not self.args.store:
+                self.store_dir = path  # kept for the later steps that need a store on disk
+            else:
+                shutil.rmtree(path, ignore_errors=True)
             return seconds
 
         def raw() -> float:
