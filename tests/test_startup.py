@@ -39,6 +39,10 @@ def test_version_and_help_import_nothing_heavy(args):
 def test_query_imports_no_graph_library():
     code = "from graphkit.cli import main\nmain(['query', 'ASK {}', '-F', 'json'], standalone_mode=False)"
     assert not {m for m in loaded_after(code) if m.split(".")[0] in ("rdflib", "networkx", "scipy")}
+    # A query on a local store needs no HTTP stack either.
+    probe = f"{code}\nimport sys\nprint('urllib3' in sys.modules, 'graphkit.store.remote' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines()[-1] == "False False"
 
 
 def test_the_public_api_still_resolves():

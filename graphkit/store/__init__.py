@@ -21,7 +21,6 @@ from graphkit.errors import StoreError
 from graphkit.store.base import Backend, QueryResult
 from graphkit.store.formats import detect_format, is_rdf_file
 from graphkit.store.local import LocalBackend, is_oxigraph_dir
-from graphkit.store.remote import RemoteBackend
 from graphkit.vocab import ONTOLOGY_FILE, data_dir, dataset_files
 
 __all__ = ["Backend", "QueryResult", "bundled_files", "open_backend", "resolve_spec"]
@@ -85,6 +84,8 @@ def open_backend(
             read_only=True if read_only is None else read_only,
         )
     if spec.startswith(("http://", "https://", "sparql:")):
+        from graphkit.store.remote import RemoteBackend  # HTTP libraries only when a command needs them
+
         return RemoteBackend(spec, timeout=timeout, read_only=bool(read_only))
     explicit_store = spec.startswith("oxigraph:")
     path = Path(spec[len("oxigraph:") :] if explicit_store else spec).expanduser()
