@@ -40,6 +40,7 @@ class _Checker:
         self.schema = schema
         self.pipeline = pipeline
         self.notes = pipeline.notes
+        self.found: dict[tuple[str, str], str | GraphkitError] = {}
 
     def problem(self, table: Table, row: Row, column: str | None, message: str, value: str | None = None):
         if value is None and column is not None:
@@ -67,14 +68,26 @@ class _Checker:
         return self.value(table, row, column, check_id) if text else None  # type: ignore[return-value]
 
     def reference(self, table: Table, row: Row, column: str, kind: str, id_: str, expected=None):
-        self.pipeline.reference(Problem(table.name, "", row.number, column, id_), kind, id_, expected)
+        def where() -> Problem:
+            return Problem(table.name, "", row.number, column, id_)
+
+        self.pipeline.reference(where, kind, id_, expected)
 
     def find(self, table: Table, row: Row, column: str, finder, what: str) -> str | None:
         name = self.required(table, row, column, what)
         if not name:
             return None
+        key = (what, name)
+        if key not in self.found:  # the same few names on every row: look each up once
+            try:
+                self.found[key] = finder(name)
+            except GraphkitError as exc:
+                self.found[key] = exc
         try:
-            return finder(name)
+            result = self.found[key]
+            if isinstance(result, GraphkitError):
+                raise result
+            return result
         except GraphkitError as exc:
             short, allowed = _split_allowed(exc)
             self.problem(table, row, column, short)

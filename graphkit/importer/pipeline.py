@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -48,7 +48,7 @@ from graphkit.importer.to_rdf import (
     source_iri,
     source_pairs,
 )
-from graphkit.model.schema import SOURCE, Schema
+from graphkit.model.schema import ENTITY, SOURCE, Schema
 from graphkit.store.literals import canonical, canonical_nt
 from graphkit.vocab import GK, RDF
 
@@ -112,6 +112,10 @@ class _Reference:
     expected: str | None
 
 
+def _located(where: Problem | Callable[[], Problem]) -> Problem:
+    return where if isinstance(where, Problem) else where()
+
+
 class Pipeline:
     """Shared checks, comparison with the store and spooling; see the module docstring.
 
@@ -134,6 +138,7 @@ class Pipeline:
         self._based_in: set[tuple[str, str]] = set()
         self._soft: dict[str, EntityRecord] = {}
         self._batch: list[_Resource] = []
+        self._is_a_cache: dict[tuple[str, str | None], bool] = {}
         fd, name = tempfile.mkstemp(prefix=".graphkit-import-", suffix=".nt", dir=spool_dir)
         self._out = os.fdopen(fd, "w", encoding="utf-8")
         self.plan = Plan(Path(name), {k: {"new": [], "updated": [], "unchanged": []} for k in KINDS})
@@ -168,13 +173,21 @@ class Pipeline:
             self._based_in.add((record.subject, record.object))
         self._add(_Resource("relationships", record.id, relationship_iri(record.id), pairs, edge))
 
-    def reference(self, where: Problem, kind: str, id_: str, expected: str | None = None) -> None:
-        """``where`` names an entity or source ``id_`` (of class ``expected``, when given)."""
-        ref = _Reference(where, kind, id_, expected or (SOURCE if kind == "source" else None))
+    def reference(
+        self, where: Problem | Callable[[], Problem], kind: str, id_: str, expected: str | None = None
+    ) -> None:
+        """``where`` names an entity or source ``id_`` (of class ``expected``, when given).
+
+        ``where`` may be a function that makes the location: it is called
+        only when the reference needs to be remembered or reported.
+        """
+        expected = expected or (SOURCE if kind == "source" else None)
         if id_ in self.valid[kind]:
-            self._check_type(ref, {self.valid[kind][id_]})
+            found = self.valid[kind][id_]
+            if not self._is_a(found, expected):
+                self._check_type(_Reference(_located(where), kind, id_, expected), {found})
         elif id_ not in self.defined[kind] and id_ not in self._soft:
-            self._pending.append(ref)
+            self._pending.append(_Reference(_located(where), kind, id_, expected))
 
     # -- the end -----------------------------------------------------------------
 
@@ -222,9 +235,11 @@ class Pipeline:
         self.bad_references.add((ref.kind, ref.id))
 
     def _is_a(self, type_iri: str, expected: str | None) -> bool:
-        if expected is None:
-            return self.schema.is_entity_class(type_iri)
-        return expected in self.schema.ancestors(type_iri)
+        key = (type_iri, expected)
+        if key not in self._is_a_cache:  # a few classes, asked about on every record
+            ancestors = self.schema.ancestors(type_iri)
+            self._is_a_cache[key] = (expected or ENTITY) in ancestors
+        return self._is_a_cache[key]
 
     def _check_countries(self) -> None:
         """A CSV country cell needs the same pair as a sourced basedIn relationship."""
