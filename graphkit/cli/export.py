@@ -20,7 +20,7 @@ from graphkit.export.rdf import RDF_FORMATS, write_rdf
 from graphkit.model.graph import KnowledgeGraph
 from graphkit.projection import project
 
-NETWORK_FORMATS = ("graphml", "gexf", "json", "csv", "cypher")
+NETWORK_FORMATS = ("graphml", "gexf", "json", "csv", "cypher", "ftm")
 TEXT_FORMATS = {"json": write_json, "cypher": write_cypher}
 BINARY_FORMATS = {"graphml": write_graphml, "gexf": write_gexf}
 
@@ -40,6 +40,7 @@ EXTENSIONS = {
     ".gexf": "gexf",
     ".cypher": "cypher",
     ".cql": "cypher",
+    ".ftm": "ftm",  # name.ftm.json or name.ftm.jsonl: FollowTheMoney entities
 }
 
 
@@ -58,6 +59,8 @@ def view_summary(graph) -> str:
 def output_format(fmt: str | None, output: str | None) -> str:
     """The export format: --format if given, else from -o's extension, else Turtle."""
     suffix = Path(output).suffix.lower() if output else ""
+    if output and output.lower().endswith((".ftm.json", ".ftm.jsonl")):
+        suffix = ".ftm"
     if fmt:
         fmt = fmt.lower()
         if fmt == "csv" and suffix:
@@ -106,7 +109,8 @@ def output_format(fmt: str | None, output: str | None) -> str:
 def export(kg: KnowledgeGraph, fmt: str | None, output: str | None, **options) -> None:
     """Export to RDF, Gephi, Neo4j, JSON or CSV files.
 
-    RDF: ttl, nt, nq, trig, jsonld, rdfxml. Gephi: graphml, gexf. Also json
+    RDF: ttl, nt, nq, trig, jsonld, rdfxml. Gephi: graphml, gexf. FtM:
+    ftm (FollowTheMoney entities, one a line, for Aleph). Also json
     (networkx node-link), csv (a folder with nodes.csv and edges.csv) and
     cypher (a Neo4j script). The format comes from -o's extension unless
     --format says it; without either, Turtle. Files are written to a
@@ -131,6 +135,11 @@ def export(kg: KnowledgeGraph, fmt: str | None, output: str | None, **options) -
     filtered = any(v for k, v in kwargs.items() if k != "depth")
     graph = project(kg, **kwargs) if (fmt not in RDF_FORMATS or filtered) else None
     written: int | None = None
+    text_formats = dict(TEXT_FORMATS)
+    if fmt == "ftm":
+        from graphkit.export.ftm import write_ftm
+
+        text_formats["ftm"] = lambda g, out: write_ftm(kg, g, out)
     if output is None:
         stdout = binary_stdout()
         if fmt in RDF_FORMATS:
@@ -139,7 +148,7 @@ def export(kg: KnowledgeGraph, fmt: str | None, output: str | None, **options) -
             BINARY_FORMATS[fmt](graph, stdout)
         else:
             text = io.StringIO()
-            TEXT_FORMATS[fmt](graph, text)
+            text_formats[fmt](graph, text)
             stdout.write(text.getvalue().encode("utf-8"))
         return
     if fmt == "csv":
@@ -155,7 +164,7 @@ def export(kg: KnowledgeGraph, fmt: str | None, output: str | None, **options) -
             BINARY_FORMATS[fmt](graph, fh)
     else:
         with atomic_file(output, "w") as fh:
-            TEXT_FORMATS[fmt](graph, fh)
+            text_formats[fmt](graph, fh)
     if graph is None:
         summary = f"{kg.triple_count()} triples"
     elif fmt in RDF_FORMATS:

@@ -17,13 +17,14 @@ once the load has succeeded.
 from __future__ import annotations
 
 import os
+import urllib.parse
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from graphkit.errors import ReadOnlyStoreError, StoreError
+from graphkit.errors import GraphkitError, ReadOnlyStoreError, StoreError
 from graphkit.importer.csv_files import KINDS as FILE_KINDS
 from graphkit.importer.csv_files import Table, find_inputs, read_table
 from graphkit.importer.csv_reader import read_csv_tables
@@ -273,8 +274,9 @@ def import_csv(
     writing (it works on read-only stores too, to check files against them).
 
     >>> import graphkit, tempfile
+    >>> from graphkit.vocab import data_dir
     >>> with graphkit.open(tempfile.mkdtemp() + "/kg", create=True) as kg:
-    ...     report = import_csv(kg, ["data/templates/example"])
+    ...     report = import_csv(kg, [data_dir() / "templates" / "example"])
     >>> report.count("relationships", "new") > 0
     True
     """
@@ -314,3 +316,72 @@ def _import_csv(kg: KnowledgeGraph, inputs: Sequence[str | os.PathLike], *, dry_
     return run_import(
         kg, read, {kind: str(path) for kind, path in files.items()}, dry_run=dry_run, order=order
     )
+
+
+def import_ftm(
+    kg: KnowledgeGraph,
+    path: str | os.PathLike,
+    *,
+    dry_run: bool = False,
+    source_id: str = "",
+    source_title: str = "",
+    source_url: str = "",
+    source_publisher: str = "",
+    source_date: str = "",
+) -> ImportReport:
+    """Import a FollowTheMoney file (JSON lines or a JSON array) into ``kg``.
+
+    Entities without ``sourceUrl`` or ``publisher`` take the source given by
+    ``source_id`` (a source in the store) or ``source_title`` and
+    ``source_url`` (with ``source_publisher`` and ``source_date``, its
+    publication date, when known). Every entity is checked first; on any problem
+    :class:`~graphkit.importer.problems.ImportProblems` lists them all (file,
+    line, entity id, property) and nothing is written. Needs the
+    ``followthemoney`` package (``pip install 'graphkit[ftm]'``).
+
+    >>> import graphkit, tempfile
+    >>> from graphkit.vocab import data_dir
+    >>> with graphkit.open(tempfile.mkdtemp() + "/kg", create=True) as kg:
+    ...     report = import_ftm(kg, data_dir() / "templates" / "example.ftm.jsonl")
+    >>> report.count("relationships", "new") > 0
+    True
+    """
+    from graphkit.importer.ftm_mapping import require_ftm
+    from graphkit.importer.ftm_reader import DefaultSource, read_ftm
+    from graphkit.importer.values import check_date, check_id, check_url
+
+    require_ftm()
+    file = Path(path)
+    problems = []
+    if not file.is_file():
+        problems.append(Problem(str(file), "no such file"))
+    if (source_title or source_publisher) and not source_url:
+        problems.append(Problem("--source-url", "--source-title needs --source-url (the source's address)"))
+    if source_url and source_id:
+        problems.append(Problem("--source", "give either --source ID or --source-title and --source-url"))
+    for option, value, check in (
+        ("--source", source_id, check_id),
+        ("--source-url", source_url, check_url),
+        ("--source-date", source_date, check_date),
+    ):
+        if value:
+            try:
+                check(value)
+            except GraphkitError as exc:
+                problems.append(Problem(option, str(exc), value=value))
+    if problems:
+        raise ImportProblems(problems)
+    default = DefaultSource(source_id, source_title or source_url, source_url, source_publisher, source_date)
+    if source_url and not source_publisher:
+        default.publisher = urllib.parse.urlsplit(source_url).netloc
+
+    def read(pipeline: Pipeline) -> None:
+        read_ftm(file, kg.schema, pipeline, default)
+
+    def order(p: Problem) -> tuple:
+        return (p.file == str(file), p.row or 0)
+
+    try:
+        return run_import(kg, read, {"ftm": str(file)}, dry_run=dry_run, order=order)
+    except StoreCreatedMeanwhile:  # read the file again, against the store another process made
+        return run_import(kg, read, {"ftm": str(file)}, dry_run=dry_run, order=order)
