@@ -64,7 +64,8 @@ def _echo_report(report: ImportReport) -> None:
         if kind in report.files or "ftm" in report.files
     ]
     verb = "would be " if report.dry_run else ""
-    echo_table(["records", f"{verb}new", f"{verb}updated", "unchanged"], rows)
+    first = "records" if "ftm" in report.files else "file"
+    echo_table([first, f"{verb}new", f"{verb}updated", "unchanged"], rows)
     for kind in KINDS:
         for status in ("new", "updated"):
             ids = report.changes.get(kind, {}).get(status, [])

@@ -234,7 +234,10 @@ class _Reader:
                     continue
                 if prop.type.name == "date":
                     try:
-                        cleaned.append(check_date(_TIME.sub("", value)))
+                        date = check_date(_TIME.sub("", value))
+                        if prop.type.clean(date) is None:
+                            raise GraphkitError("outside the years FollowTheMoney accepts")
+                        cleaned.append(date)
                     except GraphkitError as exc:
                         self.problem(where, f"bad date: {exc}", prop_name, value)
                         ok = False
