@@ -243,19 +243,22 @@ class Http:
         *,
         accept: str | None = None,
         write: bool,
+        timeout: float | None = None,
     ) -> Response:
         """POST ``body``; return the successful response, its body not yet read.
 
         Errors are StoreError subclasses naming the URL: QueryError for a
         refused query (HTTP 400), RequestTooLarge, RemoteError otherwise.
+        ``timeout`` replaces the client's deadline for this request.
         """
         headers = {"Content-Type": content_type, "User-Agent": "graphkit"}
         if accept:
             headers["Accept"] = accept
-        deadline = time.monotonic() + self.timeout
+        seconds = self.timeout if timeout is None else timeout
+        deadline = time.monotonic() + seconds
         current = check_url(url)
         for _ in range(_MAX_HOPS + 1):
-            response = self._send(current, body, headers, deadline)
+            response = self._send(current, body, headers, deadline, seconds)
             if response.status not in _REDIRECTS:
                 return self._checked(response)
             location = response.headers.get("Location")
@@ -276,18 +279,18 @@ class Http:
             current = target
         raise RemoteError(f"{url} redirected more than {_MAX_HOPS} times")
 
-    def _send(self, url: str, body: bytes, headers: dict, deadline: float) -> Response:
+    def _send(self, url: str, body: bytes, headers: dict, deadline: float, seconds: float) -> Response:
         parts = urllib.parse.urlsplit(url)
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            raise _timed_out(url, self.timeout)
+            raise _timed_out(url, seconds)
         kind = (
             urllib3.connection.HTTPSConnection
             if parts.scheme.lower() == "https"
             else urllib3.connection.HTTPConnection
         )
         conn = kind(parts.hostname, parts.port, timeout=remaining)
-        watchdog = _Watchdog(conn, self.timeout, remaining)
+        watchdog = _Watchdog(conn, seconds, remaining)
         target = urllib.parse.urlunsplit(("", "", parts.path or "/", parts.query, ""))
         try:
             conn.connect()
@@ -297,7 +300,7 @@ class Http:
             watchdog.cancel()
             conn.close()
             if watchdog.fired or isinstance(exc, (TimeoutError, socket.timeout)):
-                raise _timed_out(url, self.timeout) from None
+                raise _timed_out(url, seconds) from None
             raise RemoteError(f"cannot reach the SPARQL endpoint {url}: {_reason(exc)}") from None
         return Response(url, raw, deadline, self.max_bytes, watchdog)
 

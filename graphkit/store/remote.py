@@ -56,6 +56,8 @@ NO_NAMED_GRAPHS = "urn:graphkit:no-named-graphs"
 _RESULTS = "application/sparql-results+json"
 _TRIPLES = "application/n-triples"
 _FORM = "application/x-www-form-urlencoded"
+#: Requests that copy whole graphs on the server get this many times the deadline.
+BULK_FACTOR = 20
 #: The operations that a write runs before its inserts, given the graph they act on.
 Operations = Callable[[ox.NamedNode | None], list[str]]
 
@@ -186,9 +188,14 @@ class RemoteBackend:
                 "--store 'sparql:query=URL,update=URL'"
             )
 
-    def _post_update(self, text: str, params: Mapping[str, str] | None = None) -> None:
+    def _post_update(self, text: str, params: Mapping[str, str] | None = None, *, bulk: bool = False) -> None:
+        """POST an update. ``bulk``: it copies whole graphs on the server (ADD, COPY, MOVE),
+        which takes time in proportion to the data, so it gets ``BULK_FACTOR`` times the deadline."""
         body = urllib.parse.urlencode({"update": text, **(params or {})}).encode()
-        self.http.post(self.endpoints.update, body, _FORM, accept=_RESULTS, write=True).read()  # type: ignore[arg-type]
+        timeout = self.timeout * BULK_FACTOR if bulk else None
+        self.http.post(
+            self.endpoints.update, body, _FORM, accept=_RESULTS, write=True, timeout=timeout
+        ).read()  # type: ignore[arg-type]
 
     def update(self, sparql: str) -> None:
         """Run a user's update; without GRAPH or WITH it writes into the target graph."""
@@ -228,14 +235,14 @@ class RemoteBackend:
         staging = self._new_staging()
         source = str(graph) if graph else "DEFAULT"
         try:
-            self._post_update(f"COPY {source} TO {staging}")
+            self._post_update(f"COPY {source} TO {staging}", bulk=True)
             for operation in operations(staging):
                 self._post_update(operation)
             self._insert(inserts, staging)
         except BaseException as exc:
             raise self._abandon([staging], exc) from None
         try:
-            self._post_update(f"MOVE {staging} TO {source} ;\n{_forget(staging)}")
+            self._post_update(f"MOVE {staging} TO {source} ;\n{_forget(staging)}", bulk=True)
         except GraphkitError as exc:
             raise RemoteError(
                 f"{exc}. The last step (MOVE {staging} TO {source}) failed: the complete new data is in "
@@ -260,14 +267,15 @@ class RemoteBackend:
             )
         if engine.atomic_requests and engine.dataset_post and self.endpoints.store and target is None:
             body = data.dump(format=ox.RdfFormat.N_QUADS)
-            self.http.post(self.endpoints.store, body, "application/n-quads", write=True).read()
+            bulk = self.timeout * BULK_FACTOR
+            self.http.post(self.endpoints.store, body, "application/n-quads", write=True, timeout=bulk).read()
         elif engine.atomic_requests and self.endpoints.store:
             for graph in graphs:
                 body = data.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
                 name = target if isinstance(graph, ox.DefaultGraph) else graph
                 query = {"graph": name.value} if name is not None else {"default": ""}
                 url = with_query(self.endpoints.store, query)
-                self.http.post(url, body, _TRIPLES, write=True).read()
+                self.http.post(url, body, _TRIPLES, write=True, timeout=self.timeout * BULK_FACTOR).read()
         else:
             self._staged_load(data, graphs, target)
         return len(data)
@@ -290,7 +298,7 @@ class RemoteBackend:
             raise self._abandon(stagings, exc) from None
         drops = [f"DROP SILENT GRAPH {s} ;\n{_forget(s)}" for s in stagings]
         try:
-            self._post_update(" ;\n".join(moves + drops))
+            self._post_update(" ;\n".join(moves + drops), bulk=True)
         except BaseException as exc:
             raise self._abandon(stagings, exc, final=True) from None
 
