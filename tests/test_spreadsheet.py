@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import run, run_ok
+from helpers import TTL_PREFIXES, run, run_ok
 
 import graphkit
 from graphkit.export.formulas import FORMULA_STARTS, guard, unguard
@@ -148,3 +148,29 @@ def test_rdf_export_of_a_view_says_what_stats_will_count(tmp_path, fmt):
     assert cited > 0  # Collins's relationships cite briefings outside the one-hop view
     stats = run_ok("stats", "--store", str(out)).output
     assert f"entities                            {view + cited}\n" in stats
+
+
+def test_made_up_ids_never_take_an_existing_one(tmp_path):
+    ttl = tmp_path / "mixed.ttl"
+    ttl.write_text(
+        TTL_PREFIXES
+        + """<https://example.org/acme> a gk:Company ; rdfs:label "Acme" .
+gkd:acme a gk:Company ; rdfs:label "Acme Corporation" .
+gkd:paper a gk:NewsReport ; dcterms:title "Paper" ; dcterms:publisher "P" ;
+  schema:url <https://example.org/p> ; dcterms:issued "2024"^^xsd:gYear .
+<https://example.org/acme> gk:partnerOf gkd:acme .
+[] a gk:Relationship ; rdf:subject <https://example.org/acme> ; rdf:predicate gk:partnerOf ;
+  rdf:object gkd:acme ; prov:wasDerivedFrom gkd:paper .
+""",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    run_ok("export", "-F", "csv", "-o", str(out), "--store", str(ttl))
+    ids = {r["label"]: r["id"] for r in rows(out / "entities.csv")}
+    assert ids["Acme Corporation"] == "acme" and ids["Acme"] == "acme-2"
+    (rel,) = rows(out / "relationships.csv")
+    assert (rel["subject"], rel["object"]) == ("acme-2", "acme")
+    store = tmp_path / "store"
+    run_ok("import", str(out), "--store", str(store))
+    with graphkit.open(store, read_only=True) as kg:
+        assert kg.select("SELECT (COUNT(*) AS ?n) WHERE { ?e a gk:Company }")[0]["n"] == 2

@@ -77,11 +77,23 @@ class _Ids:
         self.given: dict[str, str] = {}
         self.used: set[str] = set()
 
+    def native(self, iri: str) -> str:
+        slug = iri[len(self.prefix) :] if iri.startswith(self.prefix) else ""
+        return slug if _ID.match(slug) and "/" not in slug else ""
+
+    def reserve(self, iris: Iterable[str]) -> None:
+        """Give the IRIs that have a slug of their own their slug first, so no made-up id takes it."""
+        for iri in iris:
+            slug = self.native(iri)
+            if slug:
+                self.given[iri] = slug
+                self.used.add(slug)
+
     def __call__(self, iri: str, label: str | None = None) -> str:
         if iri in self.given:
             return self.given[iri]
-        slug = iri[len(self.prefix) :] if iri.startswith(self.prefix) else ""
-        if not _ID.match(slug) or "/" in slug:
+        slug = self.native(iri)
+        if not slug:
             base = re.sub(r"[^a-z0-9._-]+", "-", (label or iri).lower()).strip("-._") or "item"
             slug, n = base, 1
             while slug in self.used:
@@ -157,6 +169,8 @@ def write_spreadsheets(graph: nx.MultiDiGraph, folder: Path, details: dict[str, 
     ``details`` is :func:`store_details`: what the projection does not carry.
     """
     entity_id, source_id = _Ids(GKD), _Ids(_SOURCE_PREFIX)
+    entity_id.reserve(graph.nodes)
+    source_id.reserve(s.get("iri") or "" for _, _, d in graph.edges(data=True) for s in d.get("sources", []))
     for node, data in sorted(graph.nodes(data=True)):
         entity_id(node, data.get("label"))
     columns = template_columns("entities")
