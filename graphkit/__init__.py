@@ -27,7 +27,7 @@ if TYPE_CHECKING:
         QueryError,
         StoreError,
     )
-    from graphkit.importer import CsvProblems, ImportReport, import_csv
+    from graphkit.importer import CsvProblems, ImportProblems, ImportReport, import_csv, import_ftm
     from graphkit.model.entity import describe
     from graphkit.model.frames import query_df
     from graphkit.model.graph import KnowledgeGraph, open_graph
@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 _LAZY: dict[str, tuple[str, str | None]] = {
     "AmbiguousEntityError": ("graphkit.errors", "AmbiguousEntityError"),
     "CsvProblems": ("graphkit.importer", "CsvProblems"),
+    "ImportProblems": ("graphkit.importer", "ImportProblems"),
     "EntityNotFoundError": ("graphkit.errors", "EntityNotFoundError"),
     "EntityRef": ("graphkit.model.resolve", "EntityRef"),
     "GraphkitError": ("graphkit.errors", "GraphkitError"),
@@ -62,6 +63,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "communities": ("graphkit.analysis", "communities"),
     "describe": ("graphkit.model.entity", "describe"),
     "import_csv": ("graphkit.importer", "import_csv"),
+    "import_ftm": ("graphkit.importer", "import_ftm"),
     "load_schema": ("graphkit.model.schema", "load_schema"),
     "merge": ("graphkit.model.merge", "merge"),
     "neighbors": ("graphkit.analysis", "neighbors"),
@@ -83,6 +85,7 @@ __all__ = [
     "EntityNotFoundError",
     "EntityRef",
     "GraphkitError",
+    "ImportProblems",
     "ImportReport",
     "KnowledgeGraph",
     "MergeReport",
@@ -97,6 +100,7 @@ __all__ = [
     "communities",
     "describe",
     "import_csv",
+    "import_ftm",
     "load_schema",
     "merge",
     "neighbors",

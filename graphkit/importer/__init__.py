@@ -22,8 +22,17 @@ order an import runs through them:
 * :mod:`~graphkit.importer.apply`: the dry run and the one atomic write.
 """
 
-from graphkit.importer.apply import ImportReport, import_csv
+from graphkit.importer.apply import ImportReport, import_csv, import_ftm
 from graphkit.importer.csv_files import OPTIONAL, REQUIRED
 from graphkit.importer.problems import CsvProblems, ImportProblems, Problem
 
-__all__ = ["OPTIONAL", "REQUIRED", "CsvProblems", "ImportProblems", "ImportReport", "Problem", "import_csv"]
+__all__ = [
+    "OPTIONAL",
+    "REQUIRED",
+    "CsvProblems",
+    "ImportProblems",
+    "ImportReport",
+    "Problem",
+    "import_csv",
+    "import_ftm",
+]
