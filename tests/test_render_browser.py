@@ -260,12 +260,30 @@ def test_large_graph_is_responsive_with_precomputed_positions(open_view, tmp_pat
     out = tmp_path / "large.html"
     view = render(graph, out)
     assert view.layout == "static"
-    opened = open_view(out)
+    opened = open_view(out, viewport=(1400, 900))
     assert opened.js("window.graphkitNetwork.body.data.nodes.length") == 2000
     assert opened.js("window.graphkitNetwork.physics.options.enabled") is False
+    # level of detail: zoomed out, only the most central entities are labelled, readable
+    first = measure(opened.page)
+    central = {n["id"] for n in view.nodes if "font" in n}
+    assert 0 < first["labels"] <= len(central) and first["minLabelPx"] >= 11
+    assert {label["id"] for label in first["labels_drawn"]} <= central
+    opened.js(
+        "() => { window.graphkitNetwork.moveTo({scale: 1.0, animation: false}); window.graphkitNetwork.redraw(); }"
+    )
+    assert measure(opened.page)["labels"] > first["labels"]  # zoomed in, the others appear
     opened.page.fill("#gk-search-input", "Entity 1234")
     opened.page.press("#gk-search-input", "Enter")
     assert opened.js("window.graphkitNetwork.getSelectedNodes()") == [graphkit_id("synthetic/1234")]
+    assert_offline_and_clean(opened)
+
+
+def test_physics_layout_still_settles_in_the_browser(open_view, tmp_path, kg):
+    out = tmp_path / "physics.html"
+    assert render(kg, out, layout="physics").layout == "physics"
+    opened = open_view(out)
+    assert opened.js("window.graphkitView.data.options.physics.enabled") is True
+    assert opened.js("window.graphkitNetwork.physics.options.enabled") is False  # stopped once settled
     assert_offline_and_clean(opened)
 
 

@@ -48,7 +48,7 @@ MEASURE_JS = """() => {
   const legend = Array.from(document.querySelectorAll('#gk-types [data-color]')).map(
     g => [g.getAttribute('data-color'), g.getAttribute('data-shape'), g.getAttribute('data-fill')]);
   return {
-    scale: scale, minLabelPx: minPx === Infinity ? null : minPx, labels: labels.length,
+    scale: scale, minLabelPx: minPx === Infinity ? null : minPx, labels: labels.length, labels_drawn: labels,
     hiddenLabels: hiddenLabels, overlaps: overlaps,
     fillWidth: (Math.min(right, width) - Math.max(left, 0)) / width,
     fillHeight: (Math.min(bottom, height) - Math.max(top, 0)) / height,

@@ -29,7 +29,7 @@ from graphkit.errors import GraphkitError
 from graphkit.model.schema import Schema, load_schema, local_name
 from graphkit.render.labels import drawn_label, label_box
 from graphkit.render.layout import positions
-from graphkit.render.placement import Box, place
+from graphkit.render.placement import Box, place, separate
 from graphkit.render.style import ClassStyle, assign_styles, family_order
 
 LAYOUTS = ("auto", "physics", "static")
@@ -364,7 +364,8 @@ def view_data(
     labelled = len(nodes) <= LABELLED_MAX_NODES
     force = positions(graph, seed=seed)
     boxes = {n["id"]: _node_box(n, labelled) for n in nodes}
-    where = place({node_id(n): xy for n, xy in force.items()}, boxes, aspect=CANVAS_ASPECT)
+    force = {node_id(n): xy for n, xy in force.items()}
+    where = place(force, boxes, aspect=CANVAS_ASPECT) if labelled else separate(force, boxes)
     for record in nodes:
         x, y = where[record["id"]]
         record["x"], record["y"] = round(x, 1), round(y, 1)
