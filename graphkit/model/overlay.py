@@ -49,6 +49,8 @@ class Overlay:
     """Extra triples, indexed by predicate, that queries should see."""
 
     def __init__(self, triples: Iterable[ox.Triple], prefixes: Mapping[str, str] | None = None):
+        #: variable -> the only values it can take (rows giving it another value are left out)
+        self.restrict: dict[str, set[str]] = {}
         self.by_predicate: dict[str, list[ox.Triple]] = defaultdict(list)
         self.all: list[ox.Triple] = []
         for t in triples:
@@ -61,12 +63,15 @@ class Overlay:
 
     # -- single patterns ----------------------------------------------------
 
-    def pattern(self, s: str, p: str, o: str) -> str:
+    def pattern(self, s: str, p: str, o: str, restrict: Mapping[str, set[str]] | None = None) -> str:
         """``s p o`` as SPARQL, joined with the extra triples it matches.
 
         Each of ``s``, ``p``, ``o`` is a variable (``?x``) or a term in
-        N-Triples syntax.
+        N-Triples syntax. ``restrict`` (and :attr:`restrict`) maps variables
+        to the values they may take in the query: extra rows that give them
+        another value could never join, and are left out.
         """
+        limits = {**self.restrict, **(restrict or {})}
         rows = self.all if p.startswith(("?", "$")) else self.by_predicate.get(p, [])
         plain = f"{s} {p} {o}"
         if not rows:
@@ -85,6 +90,7 @@ class Overlay:
             for term, value in zip((s, p, o), parts, strict=True):
                 if term.startswith(("?", "$")):
                     ok = binding.setdefault(term, value) == value
+                    ok = ok and (term not in limits or value in limits[term])
                 else:
                     ok = term == value
                 if not ok:
@@ -100,15 +106,17 @@ class Overlay:
 
     # -- whole query texts -------------------------------------------------
 
-    def rewrite(self, sparql: str) -> str:
+    def rewrite(self, sparql: str, append: str = "") -> str:
         """Every basic triple pattern of ``sparql`` joined with the extra triples.
 
         Handles groups, FILTER (NOT) EXISTS, OPTIONAL, MINUS, UNION, BIND and
         VALUES; property paths, blank-node brackets and sub-queries raise
-        :class:`OverlayError`.
+        :class:`OverlayError`. A ``FILTER NOT EXISTS`` over plain triples that
+        share a variable with the triples around it becomes the equivalent
+        ``MINUS``: engines answer MINUS with one hash join, but may evaluate
+        NOT EXISTS once per solution, which grows with the square of the data.
+        ``append`` is added at the end of the WHERE group.
         """
-        if not self:
-            return sparql
         tokens = [(m.lastgroup, m.group()) for m in _TOKEN.finditer(sparql)]
         if sum(len(t) for _, t in tokens) != len(sparql):
             raise OverlayError("unrecognised characters in the query")
@@ -116,7 +124,8 @@ class Overlay:
         where = next((i for i, (kind, text) in enumerate(tokens) if kind == "punct" and text == "{"), None)
         if where is None:
             raise OverlayError("the query has no WHERE group")
-        out, end = self._group(tokens, where)
+        out, end, _ = self._group(tokens, where)
+        out = out[:-1] + append + " }"
         rest = " ".join(text for _, text in tokens[end:])
         return " ".join(text for _, text in tokens[:where]) + " " + out + " " + rest
 
@@ -131,9 +140,16 @@ class Overlay:
                 return f"<{self.prefixes[prefix]}{local}>"
         raise OverlayError(f"cannot rewrite the term {text!r}")
 
-    def _group(self, tokens: list[tuple[str, str]], start: int) -> tuple[str, int]:
-        """Rewrite the group opening at ``tokens[start]``; return it and the index after it."""
+    def _group(self, tokens: list[tuple[str, str]], start: int) -> tuple[str, int, set[str] | None]:
+        """Rewrite the group opening at ``tokens[start]``.
+
+        Returns the text, the index after the group, and the variables of the
+        group when it holds triples only (else None).
+        """
         out = ["{"]
+        bound: set[str] = set()
+        plain = True
+        absent: list[tuple[str, set[str]]] = []  # NOT EXISTS groups of plain triples
         i = start + 1
         while True:
             if i >= len(tokens):
@@ -141,36 +157,51 @@ class Overlay:
             kind, text = tokens[i]
             upper = text.upper()
             if text == "}":
+                minus = plain and all(inner & bound for _, inner in absent)
+                for group, _ in absent:
+                    out.append(("MINUS " if minus else "FILTER NOT EXISTS ") + group)
                 out.append("}")
-                return " ".join(out), i + 1
+                return " ".join(out), i + 1, (bound if plain and not absent else None)
             if text == "{":
-                part, i = self._group(tokens, i)
+                part, i, _ = self._group(tokens, i)
                 out.append(part)
+                plain = False
             elif text == ".":
                 out.append(".")
                 i += 1
             elif kind == "word" and upper in ("OPTIONAL", "MINUS", "UNION"):
                 out.append(upper)
+                plain = False
                 i += 1
             elif kind == "word" and upper == "FILTER":
-                part, i = self._filter(tokens, i + 1)
-                out.append("FILTER " + part)
+                nxt = tokens[i + 1][1].upper()
+                if nxt == "NOT" and tokens[i + 2][1].upper() == "EXISTS":
+                    group, i, inner = self._group(tokens, i + 3)
+                    if inner is not None:
+                        absent.append((group, inner))
+                    else:
+                        out.append("FILTER NOT EXISTS " + group)
+                        plain = False
+                else:
+                    part, i = self._filter(tokens, i + 1)
+                    out.append("FILTER " + part)
+                    plain = plain and nxt != "EXISTS"
             elif kind == "word" and upper in ("BIND", "VALUES"):
                 part, i = self._copy_balanced(tokens, i + 1, upper == "VALUES")
                 out.append(upper + " " + part)
+                plain = False
             elif kind == "word" and upper in _CLAUSES:
                 raise OverlayError(f"{upper} inside a SPARQL constraint is not rewritten")
             else:
+                first = i
                 part, i = self._triples(tokens, i)
+                bound |= {t for k, t in tokens[first:i] if k == "var"}
                 out.append(part)
 
     def _filter(self, tokens, i):
         kind, text = tokens[i]
-        if kind == "word" and text.upper() == "NOT" and tokens[i + 1][1].upper() == "EXISTS":
-            group, end = self._group(tokens, i + 2)
-            return "NOT EXISTS " + group, end
         if kind == "word" and text.upper() == "EXISTS":
-            group, end = self._group(tokens, i + 1)
+            group, end, _ = self._group(tokens, i + 1)
             return "EXISTS " + group, end
         part, end = self._copy_balanced(tokens, i, False)
         if re.search(r"\bEXISTS\b", part, re.IGNORECASE):

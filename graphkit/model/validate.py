@@ -25,9 +25,9 @@ from graphkit.errors import GraphkitError
 from graphkit.model.graph import KnowledgeGraph
 from graphkit.model.overlay import Overlay
 from graphkit.model.shacl_compile import CompiledShapes, Constraint, compile_shapes
-from graphkit.model.shacl_queries import QueryContext, query_for
+from graphkit.model.shacl_queries import QueryContext, plan
 from graphkit.store.base import guarded
-from graphkit.vocab import ONTOLOGY_FILE, PREFIXES, RDFS, XSD, data_dir, shorten
+from graphkit.vocab import ONTOLOGY_FILE, PREFIXES, RDF, RDFS, XSD, data_dir, shorten
 
 #: Focus nodes whose labels are looked up in one query.
 _LABEL_BATCH = 500
@@ -124,25 +124,31 @@ def _found(kg: KnowledgeGraph, shape: str | None, progress: Progress | None, *, 
     constraints = select_shape(shapes, shape)
     ctx = prepare(kg, shapes)
     seen: set[tuple] = set()
-    for number, constraint in enumerate(constraints):
+    units = plan(constraints, ctx)
+    for number, (group, query) in enumerate(units):
         if progress is not None:
-            progress(number, len(constraints), constraint.shape_name)
-        query = query_for(constraint, ctx)
-        if query is None:
-            continue
+            progress(number, len(units), group[0].shape_name)
         for batch in _batches(_rows(kg, shapes, query), _LABEL_BATCH):
-            fresh = []
-            for focus, path, value in batch:
-                if constraint.component == "SPARQLConstraintComponent" and value is None and path is None:
-                    value = focus  # pyshacl reports the focus node as the value of a node-level result
-                key = (constraint.source, constraint.component, focus, path, value)
-                if key not in seen:
-                    seen.add(key)
-                    fresh.append((focus, path, value))
-            found_labels = _labels(kg, ctx.overlay, [f for f, _, _ in fresh]) if labels else {}
-            yield constraint, fresh, found_labels
+            fresh: list[tuple] = []
+            for row in batch:
+                focus, path, value = row["this"], _get(row, "path"), _get(row, "value")
+                for flag, constraint in enumerate(group):
+                    if len(group) > 1 and _get(row, f"_gk{flag}") != _TRUE:
+                        continue
+                    if constraint.component == "SPARQLConstraintComponent" and value is None and path is None:
+                        value = focus  # pyshacl reports the focus node as the value of a node-level result
+                    key = (constraint.source, constraint.component, focus, path, value)
+                    if key not in seen:
+                        seen.add(key)
+                        fresh.append((constraint, focus, path, value))
+            found_labels = _labels(kg, ctx.overlay, [f for _, f, _, _ in fresh]) if labels else {}
+            for constraint, focus, path, value in fresh:
+                yield constraint, [(focus, path, value)], found_labels
     if progress is not None:
-        progress(len(constraints), len(constraints), "")
+        progress(len(units), len(units), "")
+
+
+_TRUE = ox.Literal(True)
 
 
 def select_shape(shapes: CompiledShapes, name: str | None) -> list[Constraint]:
@@ -171,7 +177,21 @@ def prepare(kg: KnowledgeGraph, shapes: CompiledShapes) -> QueryContext:
         parents.setdefault(row["b"].value, set()).add(row["a"].value)
     roots = {t for c in shapes.constraints for t in c.targets} | shapes.classes
     subclasses = {root: sorted(_closure(root, parents)) for root in roots}
-    return QueryContext(overlay, subclasses, _bad_literals(kg, shapes, overlay))
+    return QueryContext(overlay, subclasses, _bad_literals(kg, shapes, overlay), _typed_extras(kg, overlay))
+
+
+def _typed_extras(kg: KnowledgeGraph, overlay: Overlay) -> dict[str, set[str]]:
+    """The classes of the extra triples' subjects (``<class>`` -> ``<subject>`` texts)."""
+    subjects = sorted({str(t.subject) for t in overlay.all})
+    found: dict[str, set[str]] = {}
+    for t in overlay.by_predicate.get(f"<{RDF}type>", []):
+        found.setdefault(str(t.object), set()).add(str(t.subject))
+    for start in range(0, len(subjects), 500):
+        chunk = " ".join(subjects[start : start + 500])
+        query = f"SELECT ?s ?c WHERE {{ VALUES ?s {{ {chunk} }} ?s a ?c }}"
+        for row in guarded(kg.query(query)):
+            found.setdefault(str(row["c"]), set()).add(str(row["s"]))
+    return found
 
 
 def _missing(kg: KnowledgeGraph, triples: list[ox.Triple]) -> list[ox.Triple]:
@@ -269,10 +289,9 @@ def lexical_ok(text: str, datatype: str) -> bool:
     return wanted is None or isinstance(literal.value, wanted)
 
 
-def _rows(kg: KnowledgeGraph, shapes: CompiledShapes, query: str) -> Iterator[tuple]:
+def _rows(kg: KnowledgeGraph, shapes: CompiledShapes, query: str) -> Iterator[ox.QuerySolution]:
     prologue = "".join(f"PREFIX {p}: <{ns}> " for p, ns in shapes.prefixes.items())
-    for row in guarded(kg.query(prologue + query)):
-        yield (row["this"], _get(row, "path"), _get(row, "value"))
+    return guarded(kg.query(prologue + query))
 
 
 def _get(row: ox.QuerySolution, name: str):
