@@ -512,3 +512,13 @@ def test_command_user_errors_are_clean(tmp_path, monkeypatch, args, code, messag
     assert "Traceback" not in result.output and "Error" in result.output
     assert message in result.output
     assert list(tmp_path.iterdir()) == []  # nothing half-written
+
+
+def test_crowded_maps_get_shorter_labels_so_that_they_stay_readable(bundled_view):
+    assert max(n["label"].count("\n") + 1 for n in bundled_view.nodes) == 3  # room for three lines
+    graph = synthetic_graph(150)
+    for i, node in enumerate(graph.nodes):
+        graph.nodes[node]["label"] = f"Department of long descriptive names number {i}"
+    view = view_data(graph)
+    assert max(n["label"].count("\n") + 1 for n in view["nodes"]) < 3
+    assert all(n["name"].startswith("Department of long") for n in view["nodes"])  # full text kept

@@ -27,7 +27,7 @@ from graphkit.analysis.centrality import MEASURES
 from graphkit.dates import data_period, format_date
 from graphkit.errors import GraphkitError
 from graphkit.model.schema import Schema, load_schema, local_name
-from graphkit.render.labels import drawn_label, label_box
+from graphkit.render.labels import FORMATS, drawn_label, label_box
 from graphkit.render.layout import positions
 from graphkit.render.placement import Box, place, separate
 from graphkit.render.style import ClassStyle, assign_styles, family_order
@@ -43,8 +43,11 @@ MIN_SIZE, MAX_SIZE = 9, 26
 #: node and edge label font sizes, in canvas units
 FONT_SIZE = 17
 EDGE_FONT_SIZE = 11
-#: width/height of the canvas the layout aims to fill (the page's middle column)
-CANVAS_ASPECT = 1.45
+#: the map's canvas on a 1400×900 screen, in pixels, and its width/height
+CANVAS_PX = (1179, 813)
+CANVAS_ASPECT = CANVAS_PX[0] / CANVAS_PX[1]
+#: labels should be at least this large on screen at the first fit (labels get shorter until they are)
+MIN_LABEL_PX = 11.5
 #: in large graphs, this many most central nodes keep a label at every zoom
 CENTRAL_LABELS = 25
 EDGE_COLOR = "#9aa0a6"
@@ -315,6 +318,30 @@ def vis_options(layout: str, large: bool, seed: int) -> dict:
     return options
 
 
+def _fit_scale(nodes: list[dict], where: dict, boxes: dict) -> float:
+    """The zoom at which the page's first fit will show ``where`` on a 1400×900 screen."""
+    left = min(where[n["id"]][0] - boxes[n["id"]].width / 2 for n in nodes)
+    right = max(where[n["id"]][0] + boxes[n["id"]].width / 2 for n in nodes)
+    top = min(where[n["id"]][1] + boxes[n["id"]].dy - boxes[n["id"]].height / 2 for n in nodes)
+    bottom = max(where[n["id"]][1] + boxes[n["id"]].dy + boxes[n["id"]].height / 2 for n in nodes)
+    width, height = CANVAS_PX
+    # vis-network's fit leaves 10% empty; the page then zooms in by 9%
+    return min(width / max(right - left, 1.0), height / max(bottom - top, 1.0)) / 1.1 * 1.09
+
+
+def _readable_placement(nodes: list[dict], force: dict) -> dict:
+    """Pack nodes with their labels; a crowded map gets shorter labels until they read at the first fit."""
+    where: dict = {}
+    for line_chars, max_lines in FORMATS:
+        for record in nodes:
+            record["label"] = drawn_label(record["name"], line_chars, max_lines)
+        boxes = {n["id"]: _node_box(n, True) for n in nodes}
+        where = place(force, boxes, aspect=CANVAS_ASPECT)
+        if _fit_scale(nodes, where, boxes) * FONT_SIZE >= MIN_LABEL_PX:
+            break
+    return where
+
+
 def ordered_edges(graph: nx.Graph) -> list[tuple]:
     """``(u, v, key, data)`` of every edge in the page's order: edge ``i`` has the id ``e{i}``."""
     raw = (
@@ -362,10 +389,11 @@ def view_data(
         for n in sorted(graph.nodes, key=node_id)
     ]
     labelled = len(nodes) <= LABELLED_MAX_NODES
-    force = positions(graph, seed=seed)
-    boxes = {n["id"]: _node_box(n, labelled) for n in nodes}
-    force = {node_id(n): xy for n, xy in force.items()}
-    where = place(force, boxes, aspect=CANVAS_ASPECT) if labelled else separate(force, boxes)
+    force = {node_id(n): xy for n, xy in positions(graph, seed=seed).items()}
+    if labelled:
+        where = _readable_placement(nodes, force)
+    else:
+        where = separate(force, {n["id"]: _node_box(n, False) for n in nodes})
     for record in nodes:
         x, y = where[record["id"]]
         record["x"], record["y"] = round(x, 1), round(y, 1)

@@ -24,32 +24,40 @@ _NARROW = frozenset("iljtfrI.,;:'!|() -")
 LINE_HEIGHT = 1.0
 
 
-def _words(text: str) -> list[str]:
+#: label formats from roomiest to tightest: (characters per line, lines); crowded maps use tighter ones
+FORMATS = ((LINE_CHARS, MAX_LINES), (20, 2), (18, 1))
+
+
+def _words(text: str, width: int) -> list[str]:
     words: list[str] = []
     for word in text.split():
-        while len(word) > LINE_CHARS:  # a word longer than a line is split
-            words.append(word[:LINE_CHARS])
-            word = word[LINE_CHARS:]
+        while len(word) > width:  # a word longer than a line is split
+            words.append(word[:width])
+            word = word[width:]
         words.append(word)
     return words
 
 
-def drawn_label(text: str) -> str:
-    """``text`` wrapped to lines of at most LINE_CHARS characters, MAX_LINES lines, "…" if cut."""
+def drawn_label(text: str, line_chars: int = LINE_CHARS, max_lines: int = MAX_LINES) -> str:
+    """``text`` wrapped to lines of at most ``line_chars`` characters, ``max_lines`` lines, "…" if cut.
+
+    >>> drawn_label("Singapore-Google memorandum of understanding", 18, 1)
+    'Singapore-Google…'
+    """
     whole = str(text)
     lines: list[str] = []
     current = ""
-    for word in _words(whole[:_SCAN]):
+    for word in _words(whole[:_SCAN], line_chars):
         candidate = f"{current} {word}" if current else word
-        if len(candidate) <= LINE_CHARS:
+        if len(candidate) <= line_chars:
             current = candidate
             continue
         lines.append(current)
         current = word
     if current:
         lines.append(current)
-    if len(lines) > MAX_LINES or len(whole) > _SCAN:
-        lines = lines[:MAX_LINES]
+    if len(lines) > max_lines or len(whole) > _SCAN:
+        lines = lines[:max_lines]
         lines[-1] += "…"
     return "\n".join(lines) or "?"
 
