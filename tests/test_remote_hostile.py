@@ -6,6 +6,7 @@ traceback), within the deadline, with nothing written anywhere else.
 
 from __future__ import annotations
 
+import gc
 import http.server
 import json
 import threading
@@ -20,6 +21,14 @@ HEAD = b'{"head":{"vars":["x"]},"results":{"bindings":['
 ROW = b'{"x":{"type":"literal","value":"v"}}'
 TAIL = b"]}}"
 INSERT = "INSERT DATA { <urn:a> <urn:b> <urn:c> }"
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_this_thread():
+    """Failed reads leave pyoxigraph objects in reference cycles; collect them here, not on a
+    server thread (pyoxigraph objects must be dropped on the thread that made them)."""
+    yield
+    gc.collect()
 
 
 class Server:

@@ -18,9 +18,6 @@ made live in one request (``ADD``/``MOVE``), then dropped.
 
 from __future__ import annotations
 
-import itertools
-import sys
-import time
 import urllib.parse
 import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -34,7 +31,7 @@ from graphkit.store import results_stream as results
 from graphkit.store.base import QueryResult
 from graphkit.store.engines import Endpoints, Engine, detect, engine_named
 from graphkit.store.formats import check_file, iter_quads
-from graphkit.store.http import Http, RequestTooLarge, check_url, with_query
+from graphkit.store.http import Http, check_url, with_query
 from graphkit.store.sparql import (
     Term,
     classify,
@@ -46,12 +43,9 @@ from graphkit.store.sparql import (
     syntax_message,
     uses_load,
 )
+from graphkit.store.staging import StagedWrites, forget
 from graphkit.vocab import GENID, PREFIXES
 
-STAGING = "urn:graphkit:staging:"
-#: Staging graphs in use are listed here, so that leftovers are found without scanning every graph.
-REGISTRY = ox.NamedNode("urn:graphkit:staging")
-_STARTED = ox.NamedNode("urn:graphkit:started")
 NO_NAMED_GRAPHS = "urn:graphkit:no-named-graphs"
 _RESULTS = "application/sparql-results+json"
 _TRIPLES = "application/n-triples"
@@ -62,7 +56,7 @@ BULK_FACTOR = 20
 Operations = Callable[[ox.NamedNode | None], list[str]]
 
 
-class RemoteBackend:
+class RemoteBackend(StagedWrites):
     """A SPARQL endpoint reached over HTTP (see the module docstring)."""
 
     kind = "remote"
@@ -242,7 +236,7 @@ class RemoteBackend:
         except BaseException as exc:
             raise self._abandon([staging], exc) from None
         try:
-            self._post_update(f"MOVE {staging} TO {source} ;\n{_forget(staging)}", bulk=True)
+            self._post_update(f"MOVE {staging} TO {source} ;\n{forget(staging)}", bulk=True)
         except GraphkitError as exc:
             raise RemoteError(
                 f"{exc}. The last step (MOVE {staging} TO {source}) failed: the complete new data is in "
@@ -285,8 +279,9 @@ class RemoteBackend:
         moves, stagings = [], []
         try:
             for graph in graphs:
-                quads = data.quads_for_pattern(None, None, None, graph)
-                lines = [nt_line(q) for q in quads]
+                # No iterator is kept in this frame: an error's traceback would keep it alive,
+                # and pyoxigraph's iterators must not be dropped on another thread.
+                lines = [nt_line(q) for q in data.quads_for_pattern(None, None, None, graph)]
                 if not lines:
                     continue
                 staging = self._new_staging()
@@ -296,145 +291,14 @@ class RemoteBackend:
                 moves.append(f"ADD {staging} TO {name if name is not None else 'DEFAULT'}")
         except BaseException as exc:
             raise self._abandon(stagings, exc) from None
-        drops = [f"DROP SILENT GRAPH {s} ;\n{_forget(s)}" for s in stagings]
+        drops = [f"DROP SILENT GRAPH {s} ;\n{forget(s)}" for s in stagings]
         try:
             self._post_update(" ;\n".join(moves + drops), bulk=True)
         except BaseException as exc:
             raise self._abandon(stagings, exc, final=True) from None
 
-    # -- staging -------------------------------------------------------------
-
-    def _new_staging(self) -> ox.NamedNode:
-        """A fresh staging graph, listed in the registry graph before anything goes into it."""
-        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
-        staging = ox.NamedNode(f"{STAGING}{stamp}:{uuid.uuid4().hex[:8]}")
-        self._post_update(
-            f"INSERT DATA {{ GRAPH {REGISTRY} {{ {staging} {_STARTED} {ox.Literal(stamp)} }} }}"
-        )
-        return staging
-
-    def staging_leftovers(self) -> list[str]:
-        """Staging graphs left by a graphkit write that was killed part-way (or still running)."""
-        fields = {"query": f"SELECT ?g WHERE {{ GRAPH {REGISTRY} {{ ?g {_STARTED} ?t }} }} LIMIT 100"}
-        response = self.http.post(
-            self.endpoints.query, urllib.parse.urlencode(fields).encode(), _FORM, accept=_RESULTS, write=False
-        )
-        return [row["g"].value for row in results.solutions(response.chunks(), self.endpoints.query)]
-
-    def _check_leftovers(self) -> None:
-        try:
-            left = self.staging_leftovers()
-        except GraphkitError:
-            return  # only a note; the write itself will say what is wrong
-        if left:
-            _note_leftovers(self.description, left)
-
-    def _insert(self, lines: Iterable[str], graph: ox.NamedNode) -> None:
-        """Fill a staging graph: Graph Store requests where the engine has them, else INSERT DATA.
-
-        A request the engine finds too large is halved and sent again. If the
-        Graph Store refuses the first request (rights, a proxy), INSERT DATA
-        takes over.
-        """
-        source = iter(lines)
-        store = self.store_url
-        if store is not None and not self.engine.atomic_requests:
-            size, pending, sent = self.engine.store_batch, [], 0
-            url = with_query(store, {"graph": graph.value})
-            while True:
-                pending += itertools.islice(source, max(0, size - len(pending)))
-                if not pending:
-                    return
-                chunk = pending[:size]
-                try:
-                    self.http.post(url, "".join(chunk).encode(), _TRIPLES, write=True).read()
-                except RequestTooLarge:
-                    if len(chunk) == 1:
-                        raise
-                    size = max(1, len(chunk) // 2)
-                    continue
-                except GraphkitError:
-                    if sent:
-                        raise
-                    self._post_update(f"DROP SILENT GRAPH {graph}")
-                    source = itertools.chain(pending, source)
-                    break
-                sent += len(chunk)
-                del pending[: len(chunk)]
-        self._insert_data(source, graph)
-
-    def _insert_data(self, lines: Iterable[str], graph: ox.NamedNode) -> None:
-        """INSERT DATA in batches; a batch the engine finds too large is halved and retried."""
-        pending: list[str] = []
-        source = iter(lines)
-        while True:
-            pending += itertools.islice(source, max(0, self.batch - len(pending)))
-            if not pending:
-                return
-            chunk = pending[: self.batch]
-            try:
-                self._post_update(insert_data(chunk, graph))
-            except RequestTooLarge:
-                if len(chunk) == 1:
-                    raise
-                self.batch_size = max(1, len(chunk) // 2)
-                continue
-            del pending[: len(chunk)]
-
-    def _abandon(
-        self, stagings: list[ox.NamedNode], exc: BaseException, *, final: bool = False
-    ) -> BaseException:
-        """Drop the staging graphs of a failed write; return the error to raise.
-
-        ``final``: the request that makes the data live failed. An engine
-        that does not apply a request all or nothing may have applied part
-        of it, so the message says so instead of promising an untouched store.
-        """
-        left = []
-        for staging in stagings:
-            try:
-                self._post_update(f"DROP SILENT GRAPH {staging} ;\n{_forget(staging)}")
-            except GraphkitError:
-                left.append(staging)
-        if not isinstance(exc, GraphkitError):
-            if left:
-                _note_leftovers(self.description, [s.value for s in left])
-            return exc
-        where = self.graph or "the default graph"
-        if final:
-            message = (
-                f"{exc}. The request that adds the data to {where} failed; if the engine applied "
-                "part of it, 'graphkit stats' shows it"
-            )
-        else:
-            message = f"{exc}. Nothing was written to {where}"
-        if not left:
-            message += "; the staging graph was removed"
-        else:
-            cleanup = " ; ".join(_cleanup(s.value) for s in left)
-            message += (
-                f"; the staging graph could not be removed: run graphkit update --store URL '{cleanup}'"
-            )
-        return RemoteError(message)
-
     def close(self) -> None:
         pass
-
-
-def _forget(staging: ox.NamedNode) -> str:
-    return f"DELETE WHERE {{ GRAPH {REGISTRY} {{ {staging} ?p ?o }} }}"
-
-
-def _cleanup(staging: str) -> str:
-    return f"DROP SILENT GRAPH <{staging}> ; {_forget(ox.NamedNode(staging))}"
-
-
-def _note_leftovers(description: str, graphs: list[str]) -> None:
-    drops = " ; ".join(_cleanup(g) for g in graphs)
-    sys.stderr.write(
-        f"graphkit: an interrupted write left staging graphs on {description}; "
-        f"remove them with: graphkit update --store URL '{drops}'\n"
-    )
 
 
 def _raise_local_syntax_error(sparql: str) -> None:
