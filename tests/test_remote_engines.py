@@ -257,3 +257,22 @@ def test_engine_errors_are_short_and_count_lines_from_the_user_text(engine_store
     assert result.exit_code == 1
     assert "line 1" in result.output and "PREFIX" not in result.output
     assert len(result.output) < 1500
+
+
+def test_a_named_target_graph_scopes_reads_and_writes(oxigraph_server, bundled_ttl):
+    """graph=IRI on an engine without a default graph for updates: graphkit's data is that graph."""
+    oxigraph_server.clear()
+    spec = f"sparql:{oxigraph_server.url},graph=urn:graphkit-test:mine"
+    assert "Loaded" in run_ok("load", bundled_ttl, "--store", spec).output
+    post(oxigraph_server.url + "/update", {"update": "INSERT DATA { <urn:other> <urn:p> <urn:o> }"})
+    with graphkit.open(spec) as kg, graphkit.open(oxigraph_server.url) as everything:
+        assert kg.triple_count() == everything.triple_count() - 1
+    refused = run("update", "--store", spec, "INSERT DATA { <urn:a> <urn:b> <urn:c> }")
+    assert refused.exit_code == 1 and "WITH <urn:graphkit-test:mine>" in refused.output
+    run_ok(
+        "update",
+        "--store",
+        spec,
+        "INSERT DATA { GRAPH <urn:graphkit-test:mine> { <urn:a> <urn:b> <urn:c> } }",
+    )
+    assert run_ok("query", "--store", spec, "ASK { <urn:a> <urn:b> <urn:c> }").output.split()[-1] == "true"
