@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import random
 import sys
 from pathlib import Path
@@ -182,3 +183,49 @@ def test_remote_store_is_validated_by_its_own_engine(remote_store):
             (GKD + "x", "rdfs:label", "gk:EntityShape"),
             (GKD + "x", "gk:metWith", "gk:DirectEdgeQualifiedShape"),
         }
+
+
+def _cli(*args):
+    from click.testing import CliRunner
+
+    from graphkit.cli import main
+
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_cli_streams_violations_with_limit_shape_and_json(tmp_path):
+    planted = tmp_path / "planted.ttl"
+    # The load checks refuse ill-typed literals, so the file plants only well-typed faults.
+    planted.write_text(
+        PLANTED.replace("^^xsd:date", "")
+        .replace("^^xsd:boolean", "")
+        .replace("^^xsd:decimal", "")
+        .replace('"2024-13"^^xsd:gYearMonth', '"2024-13"'),
+        encoding="utf-8",
+    )
+    every = _cli("validate", "--store", planted, "-F", "json")
+    assert every.exit_code == 1
+    report = json.loads(every.output.split("Error:")[0])
+    assert report["conforms"] is False and len(report["violations"]) > 30
+    assert every.output.rstrip().endswith(
+        f"Error: {len(report['violations'])} violation(s) of the graphkit shapes"
+    )
+    limited = _cli("validate", "--store", planted, "--limit", "3")
+    assert (
+        limited.exit_code == 1
+        and "Error: 3 violation(s) of the graphkit shapes (stopped at --limit)" in limited.output
+    )
+    assert limited.output.splitlines()[0].split() == ["entity", "property", "problem", "severity"]
+    assert len(limited.output.splitlines()) == 2 + 3 + 1
+    sources = json.loads(
+        _cli("validate", "--store", planted, "--shape", "source", "-F", "json").output.split("Error:")[0]
+    )
+    assert {v["shape"] for v in sources["violations"]} == {"gk:SourceShape"}
+    unknown = _cli("validate", "--store", planted, "--shape", "Nope")
+    assert (
+        unknown.exit_code == 1
+        and "no shape called 'Nope'" in unknown.output
+        and "Traceback" not in unknown.output
+    )
+    assert _cli("validate", "--limit", "0").exit_code == 2
+    assert _cli("validate").output == "The graph conforms to the graphkit shapes.\n"

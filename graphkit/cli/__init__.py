@@ -72,7 +72,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Run a SPARQL update (INSERT, DELETE...) on a store.",
     ),
     "validate": (
-        "graphkit.cli.inspect:validate",
+        "graphkit.cli.validate:validate",
         "Check the graph against graphkit's SHACL shapes.",
     ),
 }

@@ -1,16 +1,15 @@
-"""Commands that describe the graph: stats, show, validate."""
+"""Commands that describe the graph: stats and show."""
 
 from __future__ import annotations
 
 import click
 
-from graphkit.cli.options import UserError, echo_json, output_option, with_store
+from graphkit.cli.options import echo_json, output_option, with_store
 from graphkit.cli.output import Citations, echo_field, echo_table, visible
 from graphkit.dates import format_date
 from graphkit.model.entity import describe
 from graphkit.model.graph import KnowledgeGraph
 from graphkit.model.stats import stats as compute_stats
-from graphkit.model.validate import validate as run_validation
 
 
 @click.command()
@@ -96,31 +95,3 @@ def show(kg: KnowledgeGraph, entity: str, output_format: str) -> None:
         clip=["description"],
     )
     notes.echo()
-
-
-@click.command()
-@output_option("table", "json")
-@with_store()
-def validate(kg: KnowledgeGraph, output_format: str) -> None:
-    """Check the graph against graphkit's SHACL shapes.
-
-    Exits with status 1 when the graph does not conform. The shapes are
-    installed with graphkit: 'graphkit shapes' prints them and 'graphkit
-    shapes --path' says where the file is.
-
-    Example:
-
-        graphkit validate --store my-research.ttl
-    """
-    report = run_validation(kg)
-    if output_format == "json":
-        echo_json(report.to_dict())
-    elif report.conforms:
-        click.echo("The graph conforms to the graphkit shapes.")
-    else:
-        echo_table(
-            ["entity", "property", "problem", "severity"],
-            [[v.focus_label, v.path, v.message, v.severity] for v in report.violations],
-        )
-    if not report.conforms:
-        raise UserError(f"{len(report.violations)} violation(s) of the graphkit shapes")

@@ -247,6 +247,7 @@ def echo_table(
     flexible: Sequence[str] | None = None,
     clip: Sequence[str] = (),
     max_width: int | None = None,
+    header: bool = True,
 ) -> None:
     r"""Print rows as an aligned plain-text table that fits the terminal.
 
@@ -256,7 +257,8 @@ def echo_table(
     :data:`CLIPPED_LINES` lines with ``…``; the other columns, the keys a
     reader scans (relation, date, sources), keep their width; ``max_width``
     also caps each flexible column on a terminal. Piped to a file or a
-    program, every cell is printed whole on one line.
+    program, every cell is printed whole on one line. ``header=False``
+    prints the rows only, to continue a table printed in blocks.
 
     >>> echo_table(["name", "n"], [["Acme\x1b[2J", 1]])
     name         n
@@ -293,8 +295,9 @@ def echo_table(
             ]
             lines.append("  ".join(parts).rstrip())
 
-    emit(head)
-    lines.append("  ".join("-" * w for w in widths))
+    if header:
+        emit(head)
+        lines.append("  ".join("-" * w for w in widths))
     for row in body:
         emit(row)
         if len(lines) >= 1000:  # print in batches: one write per line is slow on big results
