@@ -29,6 +29,7 @@ from graphkit.errors import GraphkitError
 from graphkit.model.schema import Schema, load_schema, local_name
 from graphkit.render.labels import FORMATS, drawn_label, label_box
 from graphkit.render.layout import positions
+from graphkit.render.options import FONT_SIZE, vis_options
 from graphkit.render.placement import Box, place, separate
 from graphkit.render.style import ClassStyle, assign_styles, family_order
 
@@ -40,9 +41,6 @@ LARGE_EDGES = 900
 #: graphs up to this size are packed with their labels (every label readable at the first fit)
 LABELLED_MAX_NODES = 300
 MIN_SIZE, MAX_SIZE = 9, 26
-#: node and edge label font sizes, in canvas units
-FONT_SIZE = 17
-EDGE_FONT_SIZE = 11
 #: the map's canvas on a 1400×900 screen, in pixels, and its width/height
 CANVAS_PX = (1179, 813)
 CANVAS_ASPECT = CANVAS_PX[0] / CANVAS_PX[1]
@@ -50,7 +48,6 @@ CANVAS_ASPECT = CANVAS_PX[0] / CANVAS_PX[1]
 MIN_LABEL_PX = 11.5
 #: in large graphs, this many most central nodes keep a label at every zoom
 CENTRAL_LABELS = 25
-EDGE_COLOR = "#9aa0a6"
 
 
 def node_id(node: Hashable) -> str:
@@ -258,66 +255,6 @@ def _spread_parallel(edges: list[dict]) -> None:
             }
 
 
-def vis_options(layout: str, large: bool, seed: int) -> dict:
-    """vis-network options: bounded physics for small graphs, a light static view for large ones."""
-    options: dict = {
-        "autoResize": True,
-        "nodes": {
-            "borderWidth": 1.5,
-            "font": {
-                "size": FONT_SIZE,
-                "face": "system-ui, sans-serif",
-                "color": "#1f1f1f",
-                "strokeWidth": 3,
-                "strokeColor": "#ffffff",
-            },
-            "scaling": {"label": {"drawThreshold": 7 if large else 5, "maxVisible": 40}},
-        },
-        "edges": {
-            "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-            "color": {"color": EDGE_COLOR, "highlight": "#202124", "hover": "#5f6368", "inherit": False},
-            "font": {
-                "size": EDGE_FONT_SIZE,
-                "align": "horizontal",
-                "color": "#3c4043",
-                "strokeWidth": 3,
-                "strokeColor": "#ffffff",
-            },
-            # edge labels appear once zoomed in enough to read them (and on hover)
-            "scaling": {"label": {"drawThreshold": 14, "maxVisible": 40}},
-            "selectionWidth": 2,
-            "width": 1,
-            "smooth": False if large else {"enabled": True, "type": "continuous", "roundness": 0.3},
-        },
-        "interaction": {
-            "hover": not large,
-            "hideEdgesOnDrag": large,
-            "hideEdgesOnZoom": large,
-            "multiselect": False,
-            "navigationButtons": False,
-            "keyboard": False,
-            "tooltipDelay": 300,
-        },
-        "layout": {"improvedLayout": False, "randomSeed": seed},
-    }
-    if layout == "physics":
-        options["physics"] = {
-            "enabled": True,
-            "solver": "barnesHut",
-            "barnesHut": {
-                "gravitationalConstant": -6000,
-                "springLength": 140,
-                "springConstant": 0.04,
-                "avoidOverlap": 0.5,
-            },
-            "stabilization": {"enabled": True, "iterations": 200, "updateInterval": 25, "fit": True},
-            "minVelocity": 1.0,
-        }
-    else:
-        options["physics"] = {"enabled": False, "stabilization": {"enabled": False}}
-    return options
-
-
 def _fit_scale(nodes: list[dict], where: dict, boxes: dict) -> float:
     """The zoom at which the page's first fit will show ``where`` on a 1400×900 screen."""
     left = min(where[n["id"]][0] - boxes[n["id"]].width / 2 for n in nodes)
@@ -332,6 +269,8 @@ def _fit_scale(nodes: list[dict], where: dict, boxes: dict) -> float:
 def _readable_placement(nodes: list[dict], force: dict) -> dict:
     """Pack nodes with their labels; a crowded map gets shorter labels until they read at the first fit."""
     where: dict = {}
+    if not nodes:
+        return where
     for line_chars, max_lines in FORMATS:
         for record in nodes:
             record["label"] = drawn_label(record["name"], line_chars, max_lines)
