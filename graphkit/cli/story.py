@@ -34,8 +34,9 @@ def story(kg, story_file: str, output: str, seed: int) -> None:
 
         graphkit story data/stories/collins-pacific-cyber.yaml -o story.html
     """
+    from graphkit.cli.output import visible
     from graphkit.render.story import build_story
 
     view = build_story(kg, story_file, output, seed=seed)
-    click.echo(f"Wrote {view.path}")
-    click.echo(f"{view.steps} steps over {view.summary}")
+    click.echo(f"Wrote {visible(view.path)}")
+    click.echo(visible(f"{view.steps} steps over {view.summary}"))
