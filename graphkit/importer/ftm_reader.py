@@ -42,6 +42,7 @@ from graphkit.vocab import GK, XSD
 SUFFIXES = (".ftm.json", ".ftm.jsonl", ".ftm.ndjson")
 _DECIMAL = re.compile(r"^-?\d+(?:\.\d+)?$")
 _TIME = re.compile(r"T.*$")
+_CLEANED = 100_000  # values whose cleaning is remembered
 
 
 def is_ftm_file(path: str | Path) -> bool:
@@ -156,6 +157,8 @@ class _Reader:
         self.mapping: Mapping = load_mapping()
         self.default = default
         self.seen: dict[str, int] = {}
+        self.cleaned: dict[tuple[str, str], str | GraphkitError] = {}
+        self.good_urls: set[str] = set()
         self.sources: set[str] = set()
         self.unsourced: list[Problem] = []
         self.source_documents: dict[str, str] = {}  # FtM id -> source id
@@ -232,19 +235,9 @@ class _Reader:
                     self.problem(where, too_long_message(len(value.encode("utf-8", "replace"))), prop_name)
                     ok = False
                     continue
-                if prop.type.name == "date":
-                    try:
-                        date = check_date(_TIME.sub("", value))
-                        if prop.type.clean(date) is None:
-                            raise GraphkitError("outside the years FollowTheMoney accepts")
-                        cleaned.append(date)
-                    except GraphkitError as exc:
-                        self.problem(where, f"bad date: {exc}", prop_name, value)
-                        ok = False
-                    continue
-                clean = prop.type.clean(value, proxy=None) if prop.type.name != "string" else value
-                if clean is None:
-                    self.problem(where, f"not a valid {prop.type.name} value", prop_name, value)
+                clean = self.clean(prop.type, value)
+                if isinstance(clean, GraphkitError):
+                    self.problem(where, str(clean), prop_name, value)
                     ok = False
                     continue
                 if any("\ud800" <= ch <= "\udfff" for ch in clean):
@@ -255,6 +248,32 @@ class _Reader:
             if cleaned:
                 props[prop_name] = list(dict.fromkeys(cleaned))
         return props if ok else None
+
+    def clean(self, type_: Any, value: str) -> str | GraphkitError:
+        """A value cleaned by the library's property type (or why not), remembered:
+        the same dates, addresses and publishers come back on many entities."""
+        key = (type_.name, value)
+        found = self.cleaned.get(key)
+        if found is None:
+            found = self._clean(type_, value)
+            if len(self.cleaned) >= _CLEANED:
+                self.cleaned.clear()  # bounded memory
+            self.cleaned[key] = found
+        return found
+
+    def _clean(self, type_: Any, value: str) -> str | GraphkitError:
+        if type_.name == "date":
+            try:
+                date = check_date(_TIME.sub("", value))
+            except GraphkitError as exc:
+                return GraphkitError(f"bad date: {exc}")
+            if type_.clean(date) is None:
+                return GraphkitError("bad date: outside the years FollowTheMoney accepts")
+            return date
+        clean = type_.clean(value, proxy=None) if type_.name != "string" else value
+        if clean is None:
+            return GraphkitError(f"not a valid {type_.name} value")
+        return clean
 
     # -- sources ---------------------------------------------------------------
 
@@ -296,12 +315,16 @@ class _Reader:
         date = min(seen) if seen else ""
         ids = []
         for url in urls:
-            try:
-                check_url(url)
-            except GraphkitError as exc:
-                self.problem(where, str(exc), "sourceUrl", url)
-                continue
-            host = urllib.parse.urlsplit(url).netloc
+            if url not in self.good_urls:
+                try:
+                    check_url(url)
+                except GraphkitError as exc:
+                    self.problem(where, str(exc), "sourceUrl", url)
+                    continue
+                if len(self.good_urls) >= _CLEANED:
+                    self.good_urls.clear()
+                self.good_urls.add(url)
+            host = "" if publisher else urllib.parse.urlsplit(url).netloc
             ids.append(self.source(url, publisher or host, url, date))
         if publisher and not urls:
             ids.append(self.source("", publisher, publisher, date))

@@ -289,10 +289,13 @@ class Pipeline:
         for res in batch:
             # Values compared as values: an engine may answer "1" for "true"^^xsd:boolean.
             old = {(p.value, str(canonical(o))) for p, o in existing.get(res.iri, ())}
-            if res.kind == "entities":
+            if old and res.kind == "entities":
                 old = {(p, o) for p, o in old if owned_by_entity(p, o)}
-            new = {(p, canonical_nt(o)) for p, o in res.pairs}
-            status = "new" if not old else "unchanged" if old == new else "updated"
+            if not old:  # most records of a large import: nothing to compare
+                status = "new"
+            else:
+                new = {(p, canonical_nt(o)) for p, o in res.pairs}
+                status = "unchanged" if old == new else "updated"
             changes[res.kind][status].append(res.id)
             if status == "unchanged":
                 continue
@@ -300,12 +303,12 @@ class Pipeline:
                 (plan.replace_entities if res.kind == "entities" else plan.replace).append(res.iri)
                 self._stale_edge(res, dict(old))
             subject = nt_iri(res.iri)
-            lines = [f"{subject} <{p}> {o} .\n" for p, o in res.pairs]
+            text = "".join([f"{subject} <{p}> {o} .\n" for p, o in res.pairs])
             if res.edge:
                 s, p, o = res.edge
-                lines.append(f"<{s}> <{p}> <{o}> .\n")
-            self._out.writelines(lines)
-            plan.triples += len(lines)
+                text += f"<{s}> <{p}> <{o}> .\n"
+            self._out.write(text)
+            plan.triples += len(res.pairs) + (1 if res.edge else 0)
 
     def _stale_edge(self, res: _Resource, old: dict[str, str]) -> None:
         """The direct triple of a relationship whose subject, relation or object changed."""
