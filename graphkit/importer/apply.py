@@ -167,7 +167,8 @@ def build_update(plan: Plan) -> str:
 
 def _bulk_load(store: ox.Store, spool: Path) -> None:
     try:
-        store.bulk_load(path=str(spool), format=ox.RdfFormat.N_TRIPLES)
+        # lenient: the spool holds only IRIs and literals that the checks built or validated
+        store.bulk_load(path=str(spool), format=ox.RdfFormat.N_TRIPLES, lenient=True)
     except (RuntimeError, ValueError, SyntaxError, OSError) as exc:
         raise StoreError(f"the import failed and nothing was written: {exc}") from None
 
