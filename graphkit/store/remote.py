@@ -329,5 +329,10 @@ def skolemise(quads: Iterable[ox.Quad], base: str) -> Iterable[ox.Quad]:
     def fix(term):
         return ox.NamedNode(base + term.value) if isinstance(term, ox.BlankNode) else term
 
+    blank = ox.BlankNode
     for q in quads:
-        yield ox.Quad(fix(q.subject), q.predicate, fix(q.object), fix(q.graph_name))
+        # Most statements have no blank node: pass them on as they are (no new objects).
+        if type(q.subject) is blank or type(q.object) is blank or type(q.graph_name) is blank:
+            yield ox.Quad(fix(q.subject), q.predicate, fix(q.object), fix(q.graph_name))
+        else:
+            yield q
