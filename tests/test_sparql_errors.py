@@ -37,6 +37,16 @@ def error_lines(*args: str) -> list[str]:
         ),
         ("SELECT ?x WHERE { ?x ?p ?y ", "line 1, column 17: '{' is never closed", "{ ?x"),
         ('SELECT * { ?x rdfs:label "a }', "line 1, column 26: this string is never closed", '"a }'),
+        (
+            'SELECT ?x WHERE { ?x rdfs:label "abc }',
+            "line 1, column 33: this string is never closed",
+            '"abc }',
+        ),
+        (
+            "SELECT ?x WHERE { ?x a gk:Company . FILTR(?x) }",
+            "line 1, column 37: unknown keyword 'FILTR'; did you mean FILTER?",
+            "FILTR(",
+        ),
         ("SELECT * WHERE { ?x ?y ?z ] }", "line 1, column 27: ']' closes nothing", "] }"),
     ],
 )

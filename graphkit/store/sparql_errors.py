@@ -32,7 +32,7 @@ _RESERVED = """SELECT ASK CONSTRUCT DESCRIBE WHERE FROM NAMED PREFIX BASE DISTIN
     ISLITERAL ISNUMERIC REGEX SUBSTR REPLACE LATERAL TRIPLE SUBJECT PREDICATE OBJECT ISTRIPLE
     LANGDIR HASLANG HASLANGDIR STRLANGDIR"""
 _SPARQL_WORDS = set(_RESERVED.split())
-_BARE_WORD = re.compile(r"(?<![\w?$:@.\-])[A-Za-z_][A-Za-z_0-9]*(?![\w:(-])")
+_BARE_WORD = re.compile(r"(?<![\w?$:@.\-])[A-Za-z_][A-Za-z_0-9]*(?![\w:-])")
 _OPAQUE = re.compile(
     r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
     r"|<[^<>\"{}|^`\\\s]*>|#[^\n]*"
@@ -63,6 +63,8 @@ def explain(message: str, text: str) -> str:
         sentence, caret = _prefix_problem(detail, line_no, line, column, text)
     offset = sum(len(previous) + 1 for previous in lines[: line_no - 1]) + column - 1
     plain = _OPAQUE.sub(lambda m: " " * len(m.group(0)), text)  # strings, IRIs and comments blanked
+    if sentence is None:  # before words: the text of an unclosed string is not SPARQL words
+        sentence, caret = _unclosed_string(plain)
     if sentence is None:
         sentence, caret = _unknown_word(plain, offset)
     if sentence is None:
@@ -131,11 +133,16 @@ def _unknown_word(plain: str, offset: int) -> tuple[str | None, tuple[int, int]]
     return f"unknown keyword {word.group()!r}{hint}", _place(plain, word.start())
 
 
-def _bracket_problem(plain: str) -> tuple[str | None, tuple[int, int]]:
-    """An unclosed string, a closing bracket that closes nothing, or an opening one never closed."""
-    quote = re.search(r"[\"']", plain)  # every closed string was blanked
+def _unclosed_string(plain: str) -> tuple[str | None, tuple[int, int]]:
+    """A quote left in ``plain`` opens a string that never closes (closed ones were blanked)."""
+    quote = re.search(r"[\"']", plain)
     if quote:
         return "this string is never closed", _place(plain, quote.start())
+    return None, (0, 0)
+
+
+def _bracket_problem(plain: str) -> tuple[str | None, tuple[int, int]]:
+    """A closing bracket that closes nothing, or an opening one never closed."""
     stack: list[int] = []
     for i, ch in enumerate(plain):
         if ch in "{([":
