@@ -31,3 +31,20 @@ def test_notebook_is_committed_without_outputs():
 
     cells = json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
     assert all(not c.get("outputs") for c in cells if c["cell_type"] == "code")
+
+
+def test_the_notebook_extra_installs_what_the_notebook_imports():
+    """README says `pip install '.[notebook]'` then open the notebook: every cell must then run."""
+    import json
+    import re
+    import tomllib
+
+    pyproject = tomllib.loads((NOTEBOOK.parent.parent / "pyproject.toml").read_text(encoding="utf-8"))
+    extra = {re.split(r"[<>=!~; \[]", req)[0].lower() for req in pyproject["project"]["optional-dependencies"]["notebook"]}
+    code = "\n".join(
+        "".join(c["source"]) for c in json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"
+    )
+    needed = {"pandas", "ipykernel", "jupyterlab"}
+    if "ftm" in code:  # import_ftm / export -F ftm need the followthemoney library
+        needed.add("followthemoney")
+    assert needed <= extra, f"the notebook extra lacks {sorted(needed - extra)}"
