@@ -513,3 +513,13 @@ def test_hostile_story_captions_do_not_run(open_view, tmp_path):
     assert box.locator("strong").inner_text() == "bold"
     assert opened.js("document.scripts.length") == 5
     assert_offline_and_clean(opened)
+
+
+def test_search_in_a_story_opens_the_whole_map_for_an_entity_outside_the_step(open_view, story_page):
+    opened = open_view(story_page)
+    assert opened.js("window.graphkitView.step") == 0
+    opened.page.fill("#gk-search-input", "Google")
+    opened.page.press("#gk-search-input", "Enter")
+    assert opened.js("window.graphkitView.step") == 4  # the last step: the whole map
+    assert opened.js("window.graphkitNetwork.getSelectedNodes()") == ["https://w3id.org/graphkit/id/google"]
+    assert_offline_and_clean(opened)

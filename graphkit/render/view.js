@@ -432,7 +432,8 @@
       mark.title = (e.approximate ? "about " : "") + e.period[0].slice(0, 7);
       marks.appendChild(mark);
     });
-    output.textContent = "";
+    output.textContent = "(all dates)";
+    toggle.addEventListener("change", function () { if (!toggle.checked) output.textContent = "(all dates)"; });
   })();
 
   /* ---- search: labels and aliases, with suggestions for near misses ------ */
@@ -492,6 +493,7 @@
     }
   }
   function go(id) {
+    if (view.only && !view.only.nodes[id] && view.story) view.story.show(view.story.count - 1);  // whole map
     reveal(id);
     while (status.firstChild) status.removeChild(status.firstChild);
     dim(neighbourhood(id));
