@@ -229,3 +229,42 @@ def test_cli_streams_violations_with_limit_shape_and_json(tmp_path):
     )
     assert _cli("validate", "--limit", "0").exit_code == 2
     assert _cli("validate").output == "The graph conforms to the graphkit shapes.\n"
+
+
+def test_load_validate_refuses_a_write_that_breaks_the_shapes(tmp_path, persistent_store):
+    unsourced = tmp_path / "unsourced.ttl"
+    unsourced.write_text(
+        TTL_PREFIXES + "gkd:newco a gk:Company .\ngkd:newco gk:partnerOf gkd:aws .\n", encoding="utf-8"
+    )
+    new_store = tmp_path / "new"
+    refused = _cli("load", "--validate", unsourced, "--store", new_store)
+    assert refused.exit_code == 1 and not new_store.exists()
+    assert "nothing was written: the files would add 2 violation(s)" in refused.output
+    assert "gkd:newco" in refused.output and "gk:partnerOf" in refused.output
+    with graphkit.open(persistent_store) as kg:
+        before = kg.triple_count()
+    refused = _cli("load", "--validate", unsourced, "--store", persistent_store)
+    assert refused.exit_code == 1 and "would add 2 violation(s)" in refused.output
+    with graphkit.open(persistent_store) as kg:
+        assert kg.triple_count() == before
+    assert [p.name for p in persistent_store.parent.iterdir() if "validating" in p.name] == []
+    sourced = tmp_path / "sourced.ttl"
+    sourced.write_text(TTL_PREFIXES + 'gkd:newco a gk:Company ; rdfs:label "New Co" .\n', encoding="utf-8")
+    assert _cli("load", "--validate", sourced, "--store", persistent_store).exit_code == 0
+    with graphkit.open(persistent_store) as kg:
+        assert kg.triple_count() == before + 2
+
+
+def test_import_and_merge_validate_then_write(tmp_path, persistent_store):
+    example = data_dir() / "templates" / "example"
+    imported = _cli("import", "--validate", example, "--store", persistent_store)
+    assert imported.exit_code == 0, imported.output
+    assert "Imported into" in imported.output
+    merged = _cli("merge", "--validate", "Amazon Web Services", "Amazon", "--store", persistent_store)
+    assert merged.exit_code == 0, merged.output
+    assert "Merged" in merged.output
+
+
+def test_validate_on_a_remote_write_is_refused_cleanly(tmp_path, remote_store):
+    refused = _cli("load", "--validate", data_dir() / ONTOLOGY_FILE, "--store", remote_store)
+    assert refused.exit_code == 1 and "--validate works on embedded stores" in refused.output

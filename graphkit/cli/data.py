@@ -19,6 +19,7 @@ from graphkit.cli.options import (
     wait_option,
 )
 from graphkit.cli.output import visible
+from graphkit.cli.validate import refuse_invalid_write, validate_option
 from graphkit.errors import QueryError
 from graphkit.export import results as writers
 from graphkit.store import resolve_spec
@@ -68,14 +69,17 @@ def _short(text: str, width: int = 30) -> str:
     type=click.Choice(sorted(FORMATS)),
     help="Format of every file (default: from the extension).",
 )
+@validate_option
 @wait_option
 @store_option
-def load(files: tuple[str, ...], rdf_format: str | None, wait: bool, store: str | None) -> None:
+def load(files: tuple[str, ...], rdf_format: str | None, check: bool, wait: bool, store: str | None) -> None:
     """Load RDF files into a store, all or nothing.
 
     The store must be writable: an embedded store folder (created when new)
     or a SPARQL endpoint. If any file is malformed, nothing is loaded and the
-    error names the file, line and column.
+    error names the file, line and column. With --validate, the files are
+    loaded into a copy of the store first, and nothing is loaded if they
+    would add violations of the SHACL shapes (they are listed).
 
     Example:
 
@@ -84,6 +88,8 @@ def load(files: tuple[str, ...], rdf_format: str | None, wait: bool, store: str 
     if resolve_spec(store) is None:
         raise UserError("load needs a writable store: add --store DIR (a new folder is created)")
     with open_store(store, read_only=None, create=True, wait=wait) as kg, user_errors():
+        if check:
+            refuse_invalid_write(kg, lambda copy: copy.load(list(files), rdf_format), "the files")
         added = kg.load(list(files), rdf_format)
         click.echo(
             f"Loaded {added} statements from {len(files)} file(s) into {visible(kg.backend.description)}"

@@ -14,6 +14,7 @@ from graphkit.cli.options import (
     wait_option,
 )
 from graphkit.cli.output import visible
+from graphkit.cli.validate import refuse_invalid_write, validate_option
 from graphkit.importer import ImportProblems, ImportReport, import_csv
 from graphkit.importer.pipeline import KINDS
 from graphkit.store import resolve_spec
@@ -76,6 +77,14 @@ def _echo_report(report: ImportReport) -> None:
         click.echo(f"Triples: {before} -> {after} ({after - before:+d})")
 
 
+def _run(kg, fmt: str, inputs: tuple[str, ...], dry_run: bool, source: dict) -> ImportReport:
+    if fmt == "ftm":
+        from graphkit.importer.apply import import_ftm
+
+        return import_ftm(kg, inputs[0], dry_run=dry_run, **source)
+    return import_csv(kg, list(inputs), dry_run=dry_run)
+
+
 @click.command("import")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--dry-run", is_flag=True, help="Check the input and show what would change; write nothing.")
@@ -100,6 +109,7 @@ def _echo_report(report: ImportReport) -> None:
 @click.option("--source-url", metavar="URL", help="FtM: web address of that source.")
 @click.option("--source-publisher", metavar="TEXT", help="FtM: publisher of that source.")
 @click.option("--source-date", metavar="DATE", help="FtM: publication date of that source (YYYY[-MM[-DD]]).")
+@validate_option
 @wait_option
 @store_option
 def import_(
@@ -112,6 +122,7 @@ def import_(
     source_url: str | None,
     source_publisher: str | None,
     source_date: str | None,
+    check: bool,
     wait: bool,
     store: str | None,
 ) -> None:
@@ -128,7 +139,9 @@ def import_(
     Everything is checked first: on any problem, each one is listed with
     where it is (file, row and column; or line, entity id and property), and
     nothing is imported. Importing the same input again changes nothing; an
-    edited record replaces what it wrote before.
+    edited record replaces what it wrote before. With --validate, the import
+    is tried on a copy of the store first and nothing is written if it would
+    add violations of the SHACL shapes.
 
     The store must be writable: an embedded store folder (created when new)
     or a SPARQL endpoint. With --dry-run and no --store, the input is
@@ -157,26 +170,21 @@ def import_(
         raise UserError(
             "--source, --source-title and --source-url are for FtM input; CSV names sources in sources.csv"
         )
+    source = {
+        "source_id": source_id or "",
+        "source_title": source_title or "",
+        "source_url": source_url or "",
+        "source_publisher": source_publisher or "",
+        "source_date": source_date or "",
+    }
     with (
         open_store(store, read_only=True if dry_run else None, create=True, wait=wait) as kg,
         user_errors(),
     ):
         try:
-            if fmt == "ftm":
-                from graphkit.importer.apply import import_ftm
-
-                report = import_ftm(
-                    kg,
-                    inputs[0],
-                    dry_run=dry_run,
-                    source_id=source_id or "",
-                    source_title=source_title or "",
-                    source_url=source_url or "",
-                    source_publisher=source_publisher or "",
-                    source_date=source_date or "",
-                )
-            else:
-                report = import_csv(kg, list(inputs), dry_run=dry_run)
+            if check and not dry_run:
+                refuse_invalid_write(kg, lambda copy: _run(copy, fmt, inputs, False, source), "the import")
+            report = _run(kg, fmt, inputs, dry_run, source)
         except ImportProblems as exc:
             if output_format == "json":
                 echo_json({"imported": False, **exc.to_dict()})

@@ -6,6 +6,7 @@ import click
 
 from graphkit.cli.options import UserError, echo_json, open_store, output_option, store_option, user_errors
 from graphkit.cli.output import visible
+from graphkit.cli.validate import refuse_invalid_write, validate_option
 from graphkit.model.merge import MergeReport
 from graphkit.model.merge import merge as merge_entities
 from graphkit.store import resolve_spec
@@ -50,8 +51,11 @@ def _echo_report(report: MergeReport) -> None:
 @click.argument("duplicate")
 @click.option("--dry-run", is_flag=True, help="Show the changes; write nothing.")
 @output_option("table", "json")
+@validate_option
 @store_option
-def merge(keep: str, duplicate: str, dry_run: bool, output_format: str, store: str | None) -> None:
+def merge(
+    keep: str, duplicate: str, dry_run: bool, output_format: str, check: bool, store: str | None
+) -> None:
     """Merge the entity DUPLICATE into KEEP.
 
     Every relationship of the duplicate (in both directions) and every
@@ -59,7 +63,9 @@ def merge(keep: str, duplicate: str, dry_run: bool, output_format: str, store: s
     KEEP; the rest of its triples are removed, and 'KEEP owl:sameAs
     DUPLICATE' records the merge. All of it is one atomic update. KEEP and
     DUPLICATE are labels, aliases or IRIs. The store must be writable (use
-    --dry-run to preview on any store).
+    --dry-run to preview on any store). With --validate, the merge is tried
+    on a copy of the store first and nothing is written if it would add
+    violations of the SHACL shapes.
 
     Example:
 
@@ -70,6 +76,8 @@ def merge(keep: str, duplicate: str, dry_run: bool, output_format: str, store: s
             "merge needs a writable store: add --store DIR or --store URL (the bundled dataset is read-only)"
         )
     with open_store(store, read_only=True if dry_run else None) as kg, user_errors():
+        if check and not dry_run:
+            refuse_invalid_write(kg, lambda copy: merge_entities(copy, keep, duplicate), "the merge")
         report = merge_entities(kg, keep, duplicate, dry_run=dry_run)
         if output_format == "json":
             echo_json(report.to_dict())

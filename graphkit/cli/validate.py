@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
 
 import click
 
 from graphkit.cli.options import UserError, output_option, user_errors, with_store
 from graphkit.cli.output import echo_table, visible
 from graphkit.model.graph import KnowledgeGraph
-from graphkit.model.validate import Violation, iter_violations
+
+if TYPE_CHECKING:
+    from graphkit.model.validate import Violation
 
 HEADERS = ["entity", "property", "problem", "severity"]
 #: Violations printed as one table block: the first appear before all are found.
@@ -35,6 +38,8 @@ def validate(kg: KnowledgeGraph, shape: str | None, limit: int | None, output_fo
 
         graphkit validate --store my-research.ttl --shape Relationship --limit 20
     """
+    from graphkit.model.validate import iter_violations
+
     progress = _progress()
     with user_errors():
         found = iter_violations(kg, shape=shape, limit=limit, progress=progress)
@@ -105,3 +110,26 @@ def _progress():
         click.echo("\r\x1b[K" + line, nl=False, err=True)
 
     return show
+
+
+def validate_option(func: Callable) -> Callable:
+    """``--validate`` on commands that write."""
+    return click.option(
+        "--validate",
+        "check",
+        is_flag=True,
+        help="Try the write on a copy of the store first; write nothing if it breaks the SHACL shapes.",
+    )(func)
+
+
+def refuse_invalid_write(kg: KnowledgeGraph, write: Callable[[KnowledgeGraph], object], what: str) -> None:
+    """List the violations ``write`` would add and stop with an error, or return when there are none."""
+    from graphkit.model.checked_write import violations_added
+
+    with user_errors():
+        added = violations_added(kg, write)
+    if added:
+        report(added, "table", conforms_text=False)
+        raise UserError(
+            f"nothing was written: {what} would add {len(added)} violation(s) of the graphkit shapes"
+        )

@@ -1,0 +1,78 @@
+"""Try a write on a scratch copy of the store, and say which violations it would add.
+
+``load``, ``import`` and ``merge`` take ``--validate``: the write runs first
+on a copy of the embedded store (a checkpoint made of hard links, so it
+costs little however large the store), the copy is validated with the
+set-based queries, and the real store is written only if the write adds no
+violation of the shapes. Violations the store had already are not the
+write's doing and do not stop it.
+
+>>> import graphkit, tempfile
+>>> from graphkit.store import bundled_files
+>>> with graphkit.open(tempfile.mkdtemp() + "/kg", create=True) as kg:
+...     violations_added(kg, lambda scratch: scratch.load(bundled_files()))
+[]
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from graphkit.errors import GraphkitError, StoreError
+from graphkit.model.graph import KnowledgeGraph
+from graphkit.model.validate import Violation, iter_violations
+from graphkit.store.local import LocalBackend
+
+
+def _key(v: Violation) -> tuple:
+    return (v.shape, v.component, v.focus, v.path, v.value)
+
+
+def violations_added(kg: KnowledgeGraph, write: Callable[[KnowledgeGraph], object]) -> list[Violation]:
+    """Run ``write`` on a scratch copy of ``kg``'s store; the violations it would add.
+
+    ``kg`` itself is not changed. Works on embedded stores, existing or not
+    yet created; a remote store cannot be copied, so it is refused.
+    """
+    backend = kg.backend
+    if backend.kind == "remote":
+        raise GraphkitError(
+            "--validate works on embedded stores: a remote store cannot be copied to try the write; "
+            "validate the input first (graphkit validate --store FILE), then write without --validate"
+        )
+    if not isinstance(backend, LocalBackend):  # a store that the write will create: try it in memory
+        memory = LocalBackend(ox.Store(), kind="memory", description="a scratch copy", read_only=False)
+        scratch = KnowledgeGraph(memory)
+        write(scratch)
+        return list(iter_violations(scratch))
+    store, path = backend.store, backend.path
+    if path is None:
+        # An in-memory store is read-only here: let the write itself refuse.
+        write(kg)
+        return []
+    before = {_key(v) for v in iter_violations(kg)}
+    folder = _scratch_folder(Path(path))
+    try:
+        copy = folder / "copy"
+        store.backup(str(copy))
+        backend = LocalBackend(
+            ox.Store(str(copy)), kind="oxigraph", description="a scratch copy", read_only=False, path=copy
+        )
+        with KnowledgeGraph(backend) as scratch:
+            write(scratch)
+            return [v for v in iter_violations(scratch) if _key(v) not in before]
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _scratch_folder(path: Path) -> Path:
+    # Beside the store, on the same file system, so that the checkpoint can use hard links.
+    try:
+        return Path(tempfile.mkdtemp(prefix=f".{path.name}.validating-", dir=path.parent))
+    except OSError as exc:
+        raise StoreError(f"cannot make a scratch copy of {path}: {exc.strerror or exc}") from None
