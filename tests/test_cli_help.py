@@ -44,6 +44,12 @@ def test_help_examples_are_not_wrapped(name):
         assert example in shown, f"{name}: example wrapped or missing: {example}"
 
 
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_help_never_names_a_path_that_only_a_checkout_has(name):
+    """An installed graphkit has no data/ folder beside the user: help names what they have."""
+    assert not re.search(r"(?<![\w/])data/", help_text(name)), name
+
+
 def test_validate_help_points_at_an_installed_command_not_a_repository_path():
     text = help_text("validate")
     assert "data/shapes.ttl" not in text

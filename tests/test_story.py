@@ -129,3 +129,16 @@ def test_same_story_gives_the_same_file(tmp_path):
     for out in (first, second):
         assert CliRunner().invoke(main, ["story", str(EXAMPLE), "-o", str(out)]).exit_code == 0
     assert first.read_bytes() == second.read_bytes()
+
+
+def test_a_story_that_ships_with_graphkit_is_found_by_name(tmp_path, monkeypatch):
+    """Installed users have no data/ folder: the bundled story is named, from any folder."""
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["story", "collins-pacific-cyber", "-o", "collins.html"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "collins.html").is_file()
+    missing = CliRunner().invoke(main, ["story", "no-such-story", "-o", "x.html"])
+    assert missing.exit_code == 1
+    assert "cannot read the story file" in missing.output
+    assert "collins-pacific-cyber" in missing.output  # the names that ship are listed
+    assert not (tmp_path / "x.html").exists()

@@ -29,10 +29,12 @@ def story(kg, story_file: str, output: str, seed: int) -> None:
     buttons or the arrow keys; the last step shows the whole map. The page is
     self-contained (no request, works from disk and in an iframe). A bad
     story file is an error naming the step and field, and no page is written.
+    STORY.yaml may also be the name of a story that ships with graphkit:
+    collins-pacific-cyber.
 
     Example:
 
-        graphkit story data/stories/collins-pacific-cyber.yaml -o story.html
+        graphkit story collins-pacific-cyber -o story.html
     """
     from graphkit.cli.output import visible
     from graphkit.render.story import build_story

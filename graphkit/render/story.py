@@ -51,22 +51,53 @@ class StoryError(GraphkitError):
     """A story file that cannot be used: says where (file, step, field) and why."""
 
 
-def read_story(path: str | os.PathLike) -> dict:
-    """Parse a story file (YAML); errors give the file and line.
+def bundled_stories() -> list[str]:
+    """Names of the stories that ship with graphkit (``graphkit story NAME`` reads one).
 
-    >>> read_story("missing.yaml")
-    Traceback (most recent call last):
-    ...
-    graphkit.render.story.StoryError: missing.yaml: cannot read the story file: No such file or directory
+    >>> "collins-pacific-cyber" in bundled_stories()
+    True
+    """
+    from graphkit.vocab import data_dir
+
+    return sorted(p.stem for p in (data_dir() / "stories").glob("*.yaml"))
+
+
+def locate_story(spec: str | os.PathLike) -> Path:
+    """The file a story argument names: a path, or a bare name of a story that ships with graphkit.
+
+    >>> locate_story("collins-pacific-cyber").name
+    'collins-pacific-cyber.yaml'
+    """
+    from graphkit.vocab import data_dir
+
+    path = Path(spec)
+    if path.exists() or path.parent != Path("."):
+        return path
+    stem = path.name.removesuffix(".yaml")
+    bundled = data_dir() / "stories" / f"{stem}.yaml"
+    return bundled if stem in bundled_stories() else path
+
+
+def read_story(path: str | os.PathLike) -> dict:
+    """Parse a story file (YAML), or a story that ships with graphkit; errors give the file and line.
+
+    >>> try:
+    ...     read_story("missing.yaml")
+    ... except StoryError as exc:
+    ...     print(exc)  # doctest: +NORMALIZE_WHITESPACE
+    missing.yaml: cannot read the story file: No such file or directory (stories that ship with
+    graphkit: collins-pacific-cyber)
     """
     import yaml
 
     name = str(path)
     try:
-        with open(path, "rb") as fh:
+        with open(locate_story(path), "rb") as fh:
             raw = fh.read(MAX_STORY_BYTES + 1)
     except OSError as exc:
-        raise StoryError(f"{name}: cannot read the story file: {exc.strerror or exc}") from None
+        shipped = ", ".join(bundled_stories())
+        hint = f" (stories that ship with graphkit: {shipped})" if shipped else ""
+        raise StoryError(f"{name}: cannot read the story file: {exc.strerror or exc}{hint}") from None
     if len(raw) > MAX_STORY_BYTES:
         raise StoryError(f"{name}: a story file may be at most {MAX_STORY_BYTES:,} bytes")
     try:
