@@ -174,3 +174,12 @@ gkd:paper a gk:NewsReport ; dcterms:title "Paper" ; dcterms:publisher "P" ;
     run_ok("import", str(out), "--store", str(store))
     with graphkit.open(store, read_only=True) as kg:
         assert kg.select("SELECT (COUNT(*) AS ?n) WHERE { ?e a gk:Company }")[0]["n"] == 2
+
+
+def test_query_help_names_every_start_that_safe_csv_guards():
+    from graphkit.export.formulas import FORMULA_STARTS
+
+    text = " ".join(run_ok("query", "--help").output.split())
+    names = {"\t": "tab", "\r": "carriage return"}
+    for start in FORMULA_STARTS:
+        assert names.get(start, start) in text.split("--safe-csv", 1)[1], repr(start)

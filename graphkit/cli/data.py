@@ -111,8 +111,8 @@ def load(files: tuple[str, ...], rdf_format: str | None, check: bool, wait: bool
 @click.option(
     "--safe-csv",
     is_flag=True,
-    help="With -F csv: start cells that a spreadsheet would run as formulas (= + - @) "
-    "with a quote. Use it for files opened in Excel.",
+    help="With -F csv: start cells that a spreadsheet would run as formulas (= + - @, "
+    "tab, carriage return) with a quote. Use it for files opened in Excel.",
 )
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE calls to other endpoints.")
 @store_option
