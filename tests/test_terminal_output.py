@@ -118,9 +118,35 @@ def test_tables_fit_the_terminal_without_cutting_key_columns(monkeypatch, column
     text = "\n".join(table)
     for key in ("← looked forward to engaging with", "→ submitted feedback on", "~2024-10", "2023–"):
         assert key in text  # whole, on one line
-    for line in out.splitlines():
-        if not line.startswith("  [1] "):  # a citation keeps its URL whole
+    _fits_but_for_whole_urls(out, columns)
+
+
+def _fits_but_for_whole_urls(output: str, columns: int) -> None:
+    """Every line fits, except one that holds only a URL, kept whole so that it can be clicked."""
+    for line in output.splitlines():
+        if not line.strip().startswith("https://"):
             assert len(line) <= columns, line
+        else:
+            assert " " not in line.strip(), line
+    assert "https://rnz.co.nz/news/political/545922/spy-agency-minister" in output
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("path", "Judith Collins", "Google"),
+        ("neighbors", "Judith Collins"),
+        ("timeline", "Judith Collins"),
+        ("communities",),
+    ],
+)
+def test_sources_path_hops_and_members_wrap_to_the_terminal(monkeypatch, args):
+    monkeypatch.setenv("COLUMNS", "80")
+    out = run_ok(*args).output
+    if args[0] == "communities":
+        assert all(len(line) <= 80 for line in out.splitlines())
+    else:
+        _fits_but_for_whole_urls(out, 80)
 
 
 def test_piped_output_prints_every_cell_whole():

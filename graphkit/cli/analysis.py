@@ -19,7 +19,7 @@ from graphkit.cli.options import (
     projection_options,
     with_store,
 )
-from graphkit.cli.output import Citations, visible
+from graphkit.cli.output import Citations, echo_wrapped, visible
 from graphkit.model.graph import KnowledgeGraph
 from graphkit.model.resolve import resolve
 from graphkit.projection import project, type_names
@@ -115,7 +115,7 @@ def path(
             arrow = f"--[{relation}]->" if h["direction"] == "out" else f"<-[{relation}]--"
             when = f"  ({shown_date(h)})" if h["date"] else ""
             refs = notes.refs(h["sources"])
-            click.echo(f"  {visible(h['from'])} {arrow} {visible(h['to'])}{when}  {refs}")
+            echo_wrapped("  ", f"{visible(h['from'])} {arrow} {visible(h['to'])}{when}  {refs}", indent=6)
     notes.echo()
 
 
@@ -188,7 +188,7 @@ def communities(kg: KnowledgeGraph, seed: int, resolution: float, output_format:
     for group in groups:
         click.echo(f"Community {group['community']} ({group['size']} members):")
         for m in group["members"]:
-            click.echo(f"  {visible(m['entity'])}  [{visible(m['type'])}]")
+            echo_wrapped("  ", f"{visible(m['entity'])}  [{visible(m['type'])}]", indent=6)
         click.echo()
 
 

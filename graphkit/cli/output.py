@@ -169,13 +169,15 @@ def _hard_split(word: str, width: int) -> list[str]:
     return [*pieces, current] if current else pieces
 
 
-def wrap(text: str, width: int) -> list[str]:
-    """Lines of at most ``width`` columns, broken at spaces (long words are cut).
+def wrap(text: str, width: int, *, cut_words: bool = True) -> list[str]:
+    """Lines of at most ``width`` columns, broken at spaces (long words are cut, unless not ``cut_words``).
 
     >>> wrap("the quick brown fox", 10)
     ['the quick', 'brown fox']
     >>> wrap("abcdefghij", 4)
     ['abcd', 'efgh', 'ij']
+    >>> wrap("see https://example.org/a/long/url", 10, cut_words=False)
+    ['see', 'https://example.org/a/long/url']
     """
     lines: list[str] = []
     current = ""
@@ -186,7 +188,7 @@ def wrap(text: str, width: int) -> list[str]:
             continue
         if current:
             lines.append(current)
-        pieces = _hard_split(word, width) if display_width(word) > width else [word]
+        pieces = _hard_split(word, width) if cut_words and display_width(word) > width else [word]
         lines.extend(pieces[:-1])
         current = pieces[-1] if pieces else ""
     if current or not lines:
@@ -307,6 +309,26 @@ def echo_table(
         click.echo("\n".join(lines))
 
 
+def echo_wrapped(lead: str, text: str, indent: int | None = None) -> None:
+    """``lead`` then ``text`` (already made visible); on a terminal, wrapped under itself.
+
+    Words are never cut, so a long URL stays whole (on a line of its own) and
+    can be copied or clicked. Piped, the line is printed whole.
+
+    >>> echo_wrapped("  [1] ", "Title. Publisher, 2025-03. https://example.org/x")
+      [1] Title. Publisher, 2025-03. https://example.org/x
+    """
+    width = terminal_width()
+    indent = display_width(lead) if indent is None else indent
+    if width is None:
+        click.echo(lead + text)
+        return
+    lines = [line.rstrip() for line in wrap(text, max(20, width - indent), cut_words=False)]
+    click.echo(lead + lines[0])
+    for line in lines[1:]:
+        click.echo(" " * indent + line)
+
+
 def echo_field(name: str, value: object, indent: int = 11) -> None:
     """One ``  Name:  value`` line of a record, escaped; on a terminal, wrapped under itself.
 
@@ -376,4 +398,4 @@ class Citations:
         if self.sources:
             click.echo("\nSources:")
             for number, source in enumerate(self.sources, 1):
-                click.echo(f"  [{number}] {visible(format_citation(source))}")
+                echo_wrapped(f"  [{number}] ", visible(format_citation(source)))
