@@ -72,8 +72,21 @@ def measure_rss(command: list[str], timeout: float | None = None) -> dict:
     }
 
 
-def run_size(size: str, seed: int, pyshacl_timeout: float, work: Path) -> dict:
-    data = data_file(size, seed)
+def _data(size: str, seed: int, folder: Path | None) -> Path:
+    """The generated file: cached in benchmarks/data/, or made in ``folder``."""
+    if folder is None:
+        return data_file(size, seed)
+    import generate
+    from bench.data import size_triples
+
+    path = folder / f"{size}-seed{seed}.nt"
+    if not path.exists():
+        generate.write(path, entities=generate.entities_for(size_triples(size)), seed=seed)
+    return path
+
+
+def run_size(size: str, seed: int, pyshacl_timeout: float, work: Path, folder: Path | None = None) -> dict:
+    data = _data(size, seed, folder)
     store = work / f"store-{size}"
     shutil.rmtree(store, ignore_errors=True)
     load = measure_rss([*GRAPHKIT, "load", str(data), "--store", str(store)])
@@ -102,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pyshacl-timeout", type=float, default=600, help="0: skip pyshacl")
     parser.add_argument("--pyshacl-max", default="100k", help="skip pyshacl above this size")
     parser.add_argument("--json", type=Path, default=RESULTS_DIR / "validate.json")
+    parser.add_argument("--data-dir", type=Path, default=None, help="default: benchmarks/data/")
     args = parser.parse_args(argv)
     from bench.data import size_triples
 
@@ -109,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="graphkit-validate-bench-") as tmp:
         for size in args.sizes.split(","):
             skip = size_triples(size) > size_triples(args.pyshacl_max)
-            row = run_size(size, args.seed, 0 if skip else args.pyshacl_timeout, Path(tmp))
+            row = run_size(size, args.seed, 0 if skip else args.pyshacl_timeout, Path(tmp), args.data_dir)
             rows.append(row)
             pyshacl = row.get("pyshacl", {})
             print(
