@@ -12,12 +12,18 @@ of its docstring (a test checks that the two agree).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import sys
+from typing import Any
 
 import click
 
 from graphkit.__about__ import __version__
 from graphkit.cli.output import OutputGroup
+
+#: Exit status after Ctrl-C, as shells report a process ended by SIGINT.
+INTERRUPTED = 130
 
 #: name -> ("graphkit.cli.module:function", short help shown by ``graphkit --help``)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -89,7 +95,20 @@ def load_command(name: str) -> click.Command:
 
 
 class LazyGroup(OutputGroup):
-    """A click group that imports a command's module only when it runs."""
+    """A click group that imports a command's module only when it runs.
+
+    Ctrl-C ends any command with one line and exit status 130 (128 + SIGINT),
+    never a traceback; engine work runs where it can be abandoned
+    (:mod:`graphkit.store.worker`), so this happens within a fraction of a second.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            with contextlib.suppress(Exception):
+                click.echo("\nInterrupted.", err=True)
+            sys.exit(INTERRUPTED)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(COMMANDS) | set(self.commands))

@@ -23,6 +23,7 @@ from graphkit.cli.validate import refuse_invalid_write, validate_option
 from graphkit.errors import QueryError
 from graphkit.export import results as writers
 from graphkit.store import resolve_spec
+from graphkit.store.base import is_solutions
 from graphkit.store.formats import FORMATS
 
 
@@ -115,6 +116,12 @@ def load(files: tuple[str, ...], rdf_format: str | None, check: bool, wait: bool
     "tab, carriage return) with a quote. Use it for files opened in Excel.",
 )
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE calls to other endpoints.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="SECONDS",
+    help="Stop the query after this many seconds (embedded stores and endpoints).",
+)
 @store_option
 def query(
     sparql: str | None,
@@ -123,6 +130,7 @@ def query(
     limit: int | None,
     safe_csv: bool,
     allow_service: bool,
+    timeout: float | None,
     store: str | None,
 ) -> None:
     """Run a SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE).
@@ -141,13 +149,13 @@ def query(
     text, name = _read_request(sparql, file, "query")
     if safe_csv and output_format != "csv":
         raise UserError("--safe-csv goes with -F/--format csv")
-    with open_store(store) as kg, user_errors():
+    with open_store(store, timeout=timeout) as kg, user_errors():
         try:
             result = kg.query(text, allow_service=allow_service)
         except QueryError as exc:
             raise UserError(f"{name}: {exc}" if name != "query" else str(exc)) from None
         out = binary_stdout()
-        if isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):
+        if is_solutions(result) or isinstance(result, ox.QueryBoolean):
             if output_format == "table":
                 headers, rows = writers.table_rows(result, limit)
                 echo_table(headers, rows)

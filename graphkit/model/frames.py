@@ -28,10 +28,10 @@ def query_df(kg: KnowledgeGraph, sparql: str, bindings: Mapping[str, Term] | Non
         import pandas
     except ImportError:
         raise GraphkitError("query_df needs pandas: pip install 'graphkit[notebook]'") from None
-    import pyoxigraph as ox
+    from graphkit.store.base import is_solutions
 
     result = kg.query(sparql, bindings)
-    if not isinstance(result, ox.QuerySolutions):
+    if not is_solutions(result):
         raise GraphkitError("query_df needs a SELECT query")
     columns = [v.value for v in result.variables]
     from graphkit.model.graph import to_python

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from graphkit.errors import GraphkitError, QueryError, StoreError
 from graphkit.model.schema import Schema, load_schema
 from graphkit.store import Backend, QueryResult, open_backend
-from graphkit.store.base import guarded
+from graphkit.store.base import guarded, is_solutions
 from graphkit.store.formats import detect_format
 from graphkit.store.sparql import Term, classify, uses_load, uses_service
 from graphkit.store.sparql_errors import explain as explain_syntax_error
@@ -99,7 +99,7 @@ class KnowledgeGraph:
         'New Zealand Security Intelligence Service'
         """
         result = self.query(sparql, bindings)
-        if not isinstance(result, ox.QuerySolutions):
+        if not is_solutions(result):
             raise QueryError("select() needs a SELECT query")
         names = [v.value for v in result.variables]
         return [dict(zip(names, map(to_python, row), strict=True)) for row in guarded(result)]
@@ -226,6 +226,4 @@ def open_graph(
     >>> kg = open_graph(); kg.backend.kind
     'memory'
     """
-    return KnowledgeGraph(
-        open_backend(spec, read_only=read_only, create=create, timeout=timeout, wait=wait)
-    )
+    return KnowledgeGraph(open_backend(spec, read_only=read_only, create=create, timeout=timeout, wait=wait))

@@ -72,10 +72,21 @@ def open_backend(
     store writable (for scratch work in Python; nothing is saved).
     ``wait``: when another process writes (or creates) the embedded store,
     wait for it instead of raising :class:`~graphkit.errors.StoreInUseError`.
+    ``timeout``: seconds a query may run (on an endpoint: each request);
+    None means no limit for embedded stores and the default for endpoints.
 
     >>> open_backend().kind
     'memory'
     """
+    backend = _open_backend(spec, read_only=read_only, create=create, timeout=timeout, wait=wait)
+    if isinstance(backend, LocalBackend):
+        backend.timeout = timeout
+    return backend
+
+
+def _open_backend(
+    spec: str | os.PathLike | None, *, read_only: bool | None, create: bool, timeout: float | None, wait: bool
+) -> Backend:
     spec = resolve_spec(spec)
     if spec is None or spec == "bundled":
         return LocalBackend.from_files(

@@ -61,3 +61,18 @@ def guarded(rows: Iterable) -> Iterator:
         yield from rows
     except (OSError, RuntimeError, ValueError, SyntaxError) as exc:
         raise QueryError(f"the query failed while reading its results: {exc}") from None
+
+
+def is_solutions(result: object) -> bool:
+    """True for the rows of a SELECT: the engine's own, or streamed by a worker thread.
+
+    >>> import graphkit
+    >>> with graphkit.open() as kg:
+    ...     is_solutions(kg.query("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"))
+    True
+    """
+    from graphkit.store.worker import Streamed
+
+    if isinstance(result, Streamed):
+        return result.variables is not None
+    return isinstance(result, ox.QuerySolutions)

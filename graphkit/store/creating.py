@@ -163,6 +163,10 @@ def new_store_folder(path: Path, purpose: str, *, wait: bool = False) -> Iterato
                     raise StoreError(f"{path} exists and is not a graphkit store; nothing was written")
                 path.rmdir()  # an empty folder given as the store
             staging.rename(path)
+        except KeyboardInterrupt:
+            # The engine may still be writing there from a worker thread: the next
+            # write removes the folder once this process is gone.
+            raise
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise

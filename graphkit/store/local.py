@@ -19,6 +19,7 @@ from graphkit.errors import (
     StoreError,
     StoreInUseError,
 )
+from graphkit.store import worker
 from graphkit.store.base import QueryResult
 from graphkit.store.creating import StoreCreatedMeanwhile, make_staging, new_store_folder, remove_leftovers
 from graphkit.store.formats import check_file, guard_input, open_for_parse, read_error
@@ -68,13 +69,14 @@ def bulk_load_checked(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
     engine_error: BaseException | None = None
     try:
         with open_for_parse(path, f"loading {path.name}") as fh:
-            store.bulk_load(fh, fmt)
+            worker.call(lambda: store.bulk_load(fh, fmt))
     except (SyntaxError, ValueError, UnicodeDecodeError, MemoryError) as exc:
         engine_error = read_error(exc, path)
     except OSError as exc:
         engine_error = StoreError(f"cannot read {path}: {exc}")
-    finally:
-        checker.join()
+    # Wait for the check in short steps, so that Ctrl-C gets through (and then stop waiting).
+    while checker.is_alive():
+        checker.join(worker.STEP)
     if failures:
         raise failures[0]
     if engine_error is not None:
@@ -126,6 +128,8 @@ class LocalBackend:
         self.description = description
         self.read_only = read_only
         self.path = path
+        #: Seconds a query or update may run (None: no limit).
+        self.timeout: float | None = None
 
     # -- opening -----------------------------------------------------------
 
@@ -194,13 +198,23 @@ class LocalBackend:
     # -- reading -----------------------------------------------------------
 
     def query(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> QueryResult:
-        """Run a query with Oxigraph; bindings become an escaped VALUES block."""
+        """Run a query with Oxigraph; bindings become an escaped VALUES block.
+
+        The query runs, and its rows are read, in a worker thread (see
+        :mod:`graphkit.store.worker`), so that Ctrl-C and ``timeout`` stop it.
+        """
         text = inline_bindings(sparql, bindings) if bindings else sparql
+        deadline = worker.Deadline(self.timeout)
+        store = self.store
         try:
-            return self.store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+            return worker.query(
+                lambda: store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True), deadline
+            )
         except SyntaxError as exc:
             raise QueryError(syntax_message(exc)) from None
         except (RuntimeError, ValueError) as exc:
+            if _is_damage(exc):
+                raise damaged_error(self.description, str(exc)) from None
             raise QueryError(f"the query failed: {exc}") from None
         except OSError as exc:
             raise StoreError(f"query failed on {self.description}: {exc}") from None
@@ -213,12 +227,14 @@ class LocalBackend:
         return self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
 
     def dump(self, output: BinaryIO, fmt: ox.RdfFormat) -> None:
+        store = self.store
         if fmt.supports_datasets:
-            self.store.dump(output, fmt, **({"prefixes": PREFIXES} if fmt == ox.RdfFormat.TRIG else {}))
+            options = {"prefixes": PREFIXES} if fmt == ox.RdfFormat.TRIG else {}
+            worker.call(lambda: store.dump(output, fmt, **options))
         else:
-            self.store.dump(output, fmt, from_graph=ox.DefaultGraph())
-            for graph in self.store.named_graphs():
-                self.store.dump(output, fmt, from_graph=graph)
+            worker.call(lambda: store.dump(output, fmt, from_graph=ox.DefaultGraph()))
+            for graph in store.named_graphs():
+                worker.call(lambda graph=graph: store.dump(output, fmt, from_graph=graph))
 
     # -- writing -----------------------------------------------------------
 
@@ -231,10 +247,15 @@ class LocalBackend:
 
     def update(self, sparql: str) -> None:
         self._require_writable()
+        store = self.store
         try:
-            self.store.update(sparql, prefixes=PREFIXES)
+            worker.call(lambda: store.update(sparql, prefixes=PREFIXES), worker.Deadline(self.timeout))
         except SyntaxError as exc:
             raise QueryError(syntax_message(exc)) from None
+        except (RuntimeError, ValueError) as exc:
+            if _is_damage(exc):
+                raise damaged_error(self.description, str(exc)) from None
+            raise QueryError(f"the update failed: {exc}") from None
         except OSError as exc:
             raise StoreError(f"update failed on {self.description}: {exc}") from None
 
@@ -261,7 +282,8 @@ class LocalBackend:
                 with open_for_parse(path, f"loading {path.name}") as fh:
                     if path.stat().st_size == 0:
                         raise ParseError("the file contains no RDF statements", str(path))
-                    self.store.load(fh, fmt)
+                    store = self.store
+                    worker.call(lambda: store.load(fh, fmt))  # noqa: B023
             except (SyntaxError, ValueError, UnicodeDecodeError, MemoryError) as exc:
                 raise read_error(exc, path) from None
             except GraphkitError:

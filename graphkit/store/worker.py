@@ -1,0 +1,229 @@
+"""Engine calls that Ctrl-C and a timeout can abandon.
+
+The embedded engine runs a query (or a load) in native code. In the main
+thread, that code would hold off Ctrl-C until it returns, which for a cross
+join is never. So each call runs in a daemon worker thread while the main
+thread waits in short steps, where a KeyboardInterrupt or the deadline can
+reach it. The engine releases the GIL while it works, so this costs
+nothing measurable. An abandoned call keeps running in its thread until
+the process ends (the command line exits at once).
+
+Results are read the same way: a worker pulls rows in growing batches into
+a small queue, so memory stays bounded and the main thread never blocks
+in the engine.
+"""
+
+from __future__ import annotations
+
+import itertools
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+from graphkit.errors import QueryError
+
+T = TypeVar("T")
+
+#: How often the waiting thread looks up (seconds): Ctrl-C is seen within this.
+STEP = 0.05
+_END = object()
+
+
+class QueryTimeout(QueryError):
+    """An embedded query ran past its time limit."""
+
+
+def _timed_out(seconds: float) -> QueryTimeout:
+    return QueryTimeout(
+        f"the query did not finish within {seconds:g} s; make it narrower "
+        "(a LIMIT, a more specific pattern) or raise --timeout"
+    )
+
+
+class Deadline:
+    """A point in time, or None for no limit.
+
+    >>> Deadline(None).expired()
+    False
+    """
+
+    def __init__(self, seconds: float | None):
+        self.seconds = seconds
+        self.at = None if seconds is None else time.monotonic() + seconds
+
+    def expired(self) -> bool:
+        return self.at is not None and time.monotonic() > self.at
+
+    def check(self) -> None:
+        if self.expired():
+            raise _timed_out(self.seconds or 0)
+
+
+_jobs: queue.SimpleQueue = queue.SimpleQueue()
+_idle = 0
+_idle_lock = threading.Lock()
+
+
+def _serve() -> None:
+    global _idle
+    while True:
+        _jobs.get()()
+        with _idle_lock:
+            _idle += 1
+
+
+def submit(job: Callable[[], None]) -> None:
+    """Run ``job()`` in a daemon worker thread, reusing an idle one (starting threads costs)."""
+    global _idle
+    with _idle_lock:
+        reuse = _idle > 0
+        if reuse:
+            _idle -= 1
+    _jobs.put(job)
+    if not reuse:
+        threading.Thread(target=_serve, name="graphkit worker", daemon=True).start()
+
+
+def call(function: Callable[[], T], deadline: Deadline | None = None) -> T:
+    """Run ``function()`` in a worker thread; wait so that Ctrl-C and the deadline stop the wait.
+
+    >>> call(lambda: 6 * 7)
+    42
+    """
+    box: dict[str, Any] = {}
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            box["value"] = function()
+        except BaseException as exc:  # handed to the waiting thread
+            box["error"] = exc
+        finally:
+            done.set()
+
+    submit(run)
+    while not done.wait(STEP):
+        if deadline is not None:
+            deadline.check()
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+def query(start: Callable[[], Any], deadline: Deadline | None = None) -> Any:
+    """Run ``start()`` (an engine query) and read its rows in one worker thread.
+
+    The engine's result objects must stay in the thread that made them, so
+    the same worker runs the query and reads its rows, a batch each time
+    the reader asks (one thread runs at a time, so the two never contend
+    for the GIL). Returns the engine's answer to ASK, or a
+    :class:`Streamed` of rows or triples. Errors of the query are raised
+    here; errors met while reading the rows, where the rows are read.
+
+    >>> import pyoxigraph as ox
+    >>> list(query(lambda: ox.Store().query("SELECT ?x WHERE { VALUES ?x { 1 2 } }")))[1]["x"].value
+    '2'
+    """
+    channel = _Channel(deadline)
+    submit(lambda: _produce(start, channel))
+    kind, value, first, finished = channel.receive()
+    if kind == "boolean":
+        return value
+    return Streamed(channel, value if kind == "solutions" else None, first, finished)
+
+
+class _Channel:
+    """Requests from the reader, answers from the worker; the reader waits in short steps."""
+
+    def __init__(self, deadline: Deadline | None):
+        self.deadline = deadline
+        self.requests: queue.Queue = queue.Queue()
+        self.answers: queue.Queue = queue.Queue()
+        self.stopped = threading.Event()
+
+    def receive(self) -> Any:
+        while True:
+            try:
+                answer = self.answers.get(timeout=STEP)
+                break
+            except queue.Empty:
+                if self.deadline is not None and self.deadline.expired():
+                    self.stop()
+                    raise _timed_out(self.deadline.seconds or 0) from None
+        if isinstance(answer, BaseException):
+            self.stop()
+            raise answer
+        return answer
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self.requests.put(None)
+
+
+def _read(channel: _Channel, batch: list, finished: bool) -> Iterator:
+    # A function, not a method: the rows must not keep their Streamed alive (its
+    # __del__ stops the worker).
+    yield from batch
+    if finished:
+        return
+    while True:
+        channel.requests.put(True)
+        batch = channel.receive()
+        if batch is _END:
+            return
+        yield from batch
+
+
+class Streamed:
+    """The rows of a result, read by a worker thread; iterate it like the engine's result.
+
+    ``variables`` are the engine's (for SELECT), None for triples.
+    """
+
+    def __init__(self, channel: _Channel, variables: Any, first: list, finished: bool):
+        self.variables = variables
+        self._channel = channel
+        self._rows = _read(channel, first, finished)
+
+    def __iter__(self) -> Iterator:
+        return self._rows
+
+    def __next__(self) -> Any:
+        return next(self._rows)
+
+    def close(self) -> None:
+        """Stop the worker."""
+        self._channel.stop()
+
+    def __del__(self) -> None:
+        self._channel.stop()
+
+
+def _produce(start: Callable[[], Any], channel: _Channel) -> None:
+    import pyoxigraph as ox
+
+    try:
+        result = start()
+        if isinstance(result, ox.QueryBoolean):
+            channel.answers.put(("boolean", result, None, True))
+            return
+        solutions = isinstance(result, ox.QuerySolutions)
+        variables = list(result.variables) if solutions else None
+        rows = iter(result)
+        size = 64
+        # The first rows go with the answer: a small result takes one exchange.
+        batch = list(itertools.islice(rows, size))
+        finished = len(batch) < size
+        channel.answers.put(("solutions" if solutions else "triples", variables, batch, finished))
+        if finished:
+            return
+        while channel.requests.get() and not channel.stopped.is_set():
+            size = min(size * 2, 256)
+            batch = list(itertools.islice(rows, size))
+            channel.answers.put(batch or _END)
+            if not batch:
+                return
+    except BaseException as exc:  # the engine's error, raised where the answer is read
+        channel.answers.put(exc)
