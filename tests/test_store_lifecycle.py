@@ -221,3 +221,79 @@ def test_corrupt_store_files_give_a_clear_error(persistent_store, damage, comman
     assert f"Error: the store {persistent_store} is damaged" in result.stderr
     assert f"graphkit check --store {persistent_store}" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def _damage_data_files(store: Path) -> None:
+    """200 bytes of 0xFF early in each data file, as a disk fault would leave."""
+    for data in store.glob("*.sst"):
+        with data.open("r+b") as fh:
+            fh.seek(min(5000, data.stat().st_size // 4))
+            fh.write(b"\xff" * 200)
+
+
+def _limited_memory():
+    import resource
+
+    limit = 3 << 30
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def test_check_says_a_sound_store_is_sound(persistent_store):
+    result = subprocess.run(
+        [*GRAPHKIT, "check", "--store", str(persistent_store)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert (
+        f"{persistent_store}: OK. {_count(persistent_store)} triples; every index reads and agrees."
+        in result.stdout
+    )
+
+
+@pytest.mark.parametrize("damage", ["data file", "CURRENT", "MANIFEST"])
+def test_check_finds_damage_in_bounded_memory_and_says_what_to_do(persistent_store, damage):
+    if damage == "data file":
+        _damage_data_files(persistent_store)
+    elif damage == "CURRENT":
+        (persistent_store / "CURRENT").write_text("garbage\n")
+    else:
+        (manifest,) = persistent_store.glob("MANIFEST-*")
+        with manifest.open("r+b") as fh:
+            fh.seek(100)
+            fh.write(b"\xff" * 200)
+    result = subprocess.run(
+        [*GRAPHKIT, "check", "--store", str(persistent_store)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=_limited_memory,
+    )
+    assert result.returncode == 1
+    assert f"Error: the store {persistent_store} is damaged: " in result.stderr
+    assert "Rebuild the store from your source files" in result.stderr
+    assert "Traceback" not in result.stderr and "panicked" not in result.stderr
+
+
+def test_check_refuses_what_is_not_a_store(tmp_path):
+    result = subprocess.run([*GRAPHKIT, "check"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    assert "check verifies an embedded store folder" in result.stderr
+    result = subprocess.run(
+        [*GRAPHKIT, "check", "--store", str(tmp_path)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 1
+    assert "is not a graphkit store folder" in result.stderr
+
+
+def test_stats_on_a_damaged_data_file_stops_in_bounded_memory(persistent_store):
+    """A damaged block can make the engine allocate without end: stop it with a clear error."""
+    _damage_data_files(persistent_store)
+    result = subprocess.run(
+        [*GRAPHKIT, "stats", "--store", str(persistent_store)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=_limited_memory,
+    )
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "graphkit check --store" in result.stderr
+    assert "Traceback" not in result.stderr and "memory allocation" not in result.stderr

@@ -31,6 +31,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "graphkit.cli.analysis:centrality",
         "Rank entities by centrality: who is connected, who brokers.",
     ),
+    "check": (
+        "graphkit.cli.check:check",
+        "Verify an embedded store folder: every index readable and consistent.",
+    ),
     "communities": (
         "graphkit.cli.analysis:communities",
         "Group entities into communities (seeded Louvain).",

@@ -16,6 +16,7 @@ in the engine.
 from __future__ import annotations
 
 import itertools
+import os
 import queue
 import threading
 import time
@@ -40,6 +41,56 @@ def _timed_out(seconds: float) -> QueryTimeout:
         f"the query did not finish within {seconds:g} s; make it narrower "
         "(a LIMIT, a more specific pattern) or raise --timeout"
     )
+
+
+class MemoryExceeded(QueryError):
+    """The engine grew past the memory budget while it worked."""
+
+
+def memory_budget() -> tuple[int, int] | None:
+    """How far the engine may grow this process: (bytes, field of /proc/self/statm), or None.
+
+    A damaged data file can make the engine allocate without end; a clear
+    error is better than the machine running out. Under an address-space
+    limit (``ulimit -v``) the budget is half of it, in address space;
+    otherwise ``GRAPHKIT_MAX_MEMORY`` megabytes of resident memory, by
+    default half the machine's memory and at most 8 GiB.
+    """
+    import resource
+
+    soft, _ = resource.getrlimit(resource.RLIMIT_AS)
+    if soft != resource.RLIM_INFINITY:
+        return soft // 2, 0
+    try:
+        if os.environ.get("GRAPHKIT_MAX_MEMORY"):
+            return int(os.environ["GRAPHKIT_MAX_MEMORY"]) << 20, 1
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemTotal:"):
+                    return min(int(line.split()[1]) * 1024 // 2, 8 << 30), 1
+    except (OSError, ValueError, IndexError):
+        pass
+    return None
+
+
+_BUDGET = memory_budget()
+_PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def _check_memory() -> None:
+    if _BUDGET is None:
+        return
+    limit, column = _BUDGET
+    try:
+        with open("/proc/self/statm") as fh:
+            size = int(fh.read().split()[column]) * _PAGE
+    except (OSError, ValueError, IndexError):
+        return
+    if size > limit:
+        raise MemoryExceeded(
+            f"the engine grew past {limit >> 20} MB of memory and was stopped. Narrow the "
+            "query; if the store may be damaged, run 'graphkit check --store DIR'"
+        )
 
 
 class Deadline:
@@ -105,6 +156,7 @@ def call(function: Callable[[], T], deadline: Deadline | None = None) -> T:
 
     submit(run)
     while not done.wait(STEP):
+        _check_memory()
         if deadline is not None:
             deadline.check()
     if "error" in box:
@@ -152,6 +204,11 @@ class _Channel:
                 if self.deadline is not None and self.deadline.expired():
                     self.stop()
                     raise _timed_out(self.deadline.seconds or 0) from None
+                try:
+                    _check_memory()
+                except MemoryExceeded:
+                    self.stop()
+                    raise
         if isinstance(answer, BaseException):
             self.stop()
             raise answer
