@@ -149,6 +149,16 @@ def test_sources_path_hops_and_members_wrap_to_the_terminal(monkeypatch, args):
         _fits_but_for_whole_urls(out, 80)
 
 
+def test_when_key_columns_alone_are_too_wide_they_wrap_between_words(monkeypatch):
+    """neighbors --depth 2 has seven columns; its relation column alone takes 34 of 80."""
+    monkeypatch.setenv("COLUMNS", "80")
+    out = run_ok("neighbors", "Judith Collins", "--depth", "2").output
+    _fits_but_for_whole_urls(out, 80)
+    table = out.split("\n\nSources:")[0]
+    for word in ("looked", "forward", "engaging", "~2024-10"):
+        assert word in table  # words are never cut
+
+
 def test_piped_output_prints_every_cell_whole():
     out = run_ok("show", "AWS").output
     assert "to work together on shared security outcomes." in out

@@ -222,6 +222,30 @@ def fit_widths(
     return widths
 
 
+def shrink_keys(widths: list[int], columns: list[list[str]], total: int, gap: int = 2) -> list[int]:
+    """Last resort when even the key columns do not fit: narrow the widest, never below its longest word.
+
+    Such a column then wraps between words (``looked forward to`` / ``engaging with``).
+
+    >>> shrink_keys([33, 10], [["looked forward to engaging with"], ["x"]], 40)
+    [28, 10]
+    >>> shrink_keys([33, 10], [["looked forward"], ["x"]], 80)
+    [33, 10]
+    """
+    widths = list(widths)
+    over = sum(widths) + gap * (len(widths) - 1) - total
+    if over <= 0:
+        return widths
+    floors = [max(display_width(word) for cell in cells for word in cell.split(" ")) for cells in columns]
+    while over > 0:
+        slack, i = max((w - f, i) for i, (w, f) in enumerate(zip(widths, floors, strict=True)))
+        if slack <= 0:
+            break
+        widths[i] -= 1
+        over -= 1
+    return widths
+
+
 def _pad(text: str, width: int) -> str:
     return text + " " * max(0, width - display_width(text))
 
@@ -282,6 +306,7 @@ def echo_table(
                 min(w, max(max_width, len(head[i]))) if i in flex else w for i, w in enumerate(natural)
             ]
         widths = fit_widths(natural, flex, total, least=max([10, *(len(head[i]) for i in flex)]))
+        widths = shrink_keys(widths, [[h, *(row[i] for row in body)] for i, h in enumerate(head)], total)
     clipped = [h in clip for h in headers]
 
     lines: list[str] = []
