@@ -216,3 +216,21 @@ def test_readme_tour_runs_as_shown(tmp_path, monkeypatch):
             )
     report = "\n\n".join(failures)
     assert not failures, f"{len(failures)} README step(s) differ from real output:\n\n{report}"
+
+
+def test_every_dollar_line_of_readme_is_run():
+    """A `$ ` command in a block that does not start with `$ ` would be shown but never checked."""
+    text = README.read_text(encoding="utf-8")
+    steps = parse_readme(text)
+    run_lines = {step.line for step in steps}
+    lines = text.splitlines()
+    inside, skipped = False, []
+    for number, line in enumerate(lines, 1):
+        if _FENCE.match(line) or line.startswith("```"):
+            inside = not inside
+            continue
+        if inside and line.startswith("$ ") and number not in run_lines:
+            heredoc_body = any(s.line < number and line in s.text.splitlines() for s in steps)
+            if not heredoc_body:
+                skipped.append(f"README.md:{number}: {line}")
+    assert not skipped, "commands shown but not run:\n" + "\n".join(skipped)
