@@ -175,13 +175,19 @@ def test_limit_and_shape_choose_what_is_reported():
         list(iter_violations(kg, shape="Nope"))
 
 
-def test_remote_store_is_validated_by_its_own_engine(remote_store):
-    with graphkit.open(remote_store) as remote:
-        remote.update(f"INSERT DATA {{ <{GKD}x> a <{GK}Company> . <{GKD}x> <{GK}metWith> <{GKD}aws> . }}")
-        found = {(v.focus, v.path, v.shape) for v in iter_violations(remote)}
+def test_remote_store_is_validated_by_its_own_engine(engine_store):
+    with graphkit.open(engine_store) as remote:
+        assert list(iter_violations(remote)) == []
+        remote.update(
+            f"INSERT DATA {{ <{GKD}x> a <{GK}Company> ; <{GK}metWith> <{GKD}aws> ; "
+            f'<http://purl.org/dc/terms/description> "one", "two"@en . }}'
+        )
+        found = {(v.focus, v.path, v.shape, v.component) for v in iter_violations(remote)}
         assert found == {
-            (GKD + "x", "rdfs:label", "gk:EntityShape"),
-            (GKD + "x", "gk:metWith", "gk:DirectEdgeQualifiedShape"),
+            (GKD + "x", "rdfs:label", "gk:EntityShape", "sh:MinCountConstraintComponent"),
+            (GKD + "x", "dcterms:description", "gk:EntityShape", "sh:MaxCountConstraintComponent"),
+            (GKD + "x", "dcterms:description", "gk:EntityShape", "sh:DatatypeConstraintComponent"),
+            (GKD + "x", "gk:metWith", "gk:DirectEdgeQualifiedShape", "sh:SPARQLConstraintComponent"),
         }
 
 

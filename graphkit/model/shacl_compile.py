@@ -189,11 +189,11 @@ def _datatype_test(datatype: str, datatypes: set[str]) -> str:
     """
     if datatype != str(XSD.string):
         datatypes.add(datatype)
-    return (
-        f"(isLiteral({{v}}) && datatype({{v}}) = <{datatype}> && !({{bad:{datatype}}}))"
-        if datatype != str(XSD.string)
-        else f"(isLiteral({{v}}) && datatype({{v}}) = <{datatype}>)"
-    )
+    if datatype == str(RDF.langString):
+        return '(isLiteral({v}) && lang({v}) != "")'
+    # lang() first: some engines (Virtuoso) give a language-tagged literal the datatype xsd:string.
+    typed = f'(isLiteral({{v}}) && lang({{v}}) = "" && datatype({{v}}) = <{datatype}>'
+    return typed + (f" && !({{bad:{datatype}}}))" if datatype != str(XSD.string) else ")")
 
 
 def _member_test(graph, member, datatypes) -> str:

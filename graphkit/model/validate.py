@@ -133,7 +133,7 @@ def _found(kg: KnowledgeGraph, shape: str | None, progress: Progress | None, *, 
             for row in batch:
                 focus, path, value = row["this"], _get(row, "path"), _get(row, "value")
                 for flag, constraint in enumerate(group):
-                    if len(group) > 1 and _get(row, f"_gk{flag}") != _TRUE:
+                    if len(group) > 1 and not _true(_get(row, f"_gk{flag}")):
                         continue
                     if constraint.component == "SPARQLConstraintComponent" and value is None and path is None:
                         value = focus  # pyshacl reports the focus node as the value of a node-level result
@@ -148,7 +148,9 @@ def _found(kg: KnowledgeGraph, shape: str | None, progress: Progress | None, *, 
         progress(len(units), len(units), "")
 
 
-_TRUE = ox.Literal(True)
+def _true(term) -> bool:
+    # Virtuoso returns booleans as "1".
+    return isinstance(term, ox.Literal) and term.value in ("true", "1")
 
 
 def select_shape(shapes: CompiledShapes, name: str | None) -> list[Constraint]:
