@@ -245,3 +245,19 @@ def test_csv_cell_over_the_limit_is_refused_with_row_and_column(tmp_path):
         in result.output
     )
     assert not (tmp_path / "store").exists()
+
+
+def test_impossible_date_in_a_csv_import_is_refused_with_row_and_column(tmp_path):
+    import shutil
+
+    from graphkit.vocab import data_dir
+
+    folder = tmp_path / "in"
+    shutil.copytree(data_dir() / "templates" / "example", folder)
+    path = folder / "relationships.csv"
+    path.write_text(path.read_text().replace(",,2023-11,,,", ",,2024-02-30,,,", 1))
+    result = run("import", folder, "--store", tmp_path / "store")
+    assert result.exit_code == 1
+    assert "relationships.csv, row 2, column 'start', value '2024-02-30'" in result.output
+    assert "impossible date" in result.output
+    assert not (tmp_path / "store").exists()
