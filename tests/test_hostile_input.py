@@ -13,6 +13,7 @@ import pytest
 from helpers import TTL_PREFIXES, run, run_ok
 
 from graphkit.limits import MAX_LITERAL_BYTES, MAX_XML_DEPTH
+from graphkit.vocab import GKD
 
 GRAPHKIT = [sys.executable, "-c", "from graphkit.cli import main; main()"]
 RDF_OPEN = '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
@@ -211,23 +212,27 @@ def test_valid_dates_still_pass(tmp_path, persistent_store):
 
 
 def test_validate_reports_an_impossible_date_already_in_a_store_without_a_traceback(tmp_path):
+    from graphkit.store import bundled_files
+
     # A store written before the checks existed (or by another tool).
     store = tmp_path / "old"
     raw = ox.Store(str(store))
-    raw.add(
-        ox.Quad(
-            ox.NamedNode("https://graphkit.example/data/x"),
-            ox.NamedNode("http://purl.org/dc/terms/date"),
-            ox.Literal("2024-02-30", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")),
-        )
+    for path in bundled_files():
+        raw.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    date = ox.NamedNode("http://purl.org/dc/terms/date")
+    (old,) = raw.quads_for_pattern(
+        ox.NamedNode(GKD + "rel/collins-met-us-national-cyber-director"), date, None
     )
+    raw.remove(old)
+    impossible = ox.Literal("2024-02-30", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
+    raw.add(ox.Quad(old.subject, date, impossible))
     raw.flush()
     del raw
     result = subprocess.run(
-        [*GRAPHKIT, "validate", "--store", str(store)], capture_output=True, text=True, timeout=120
+        [*GRAPHKIT, "validate", "--store", str(store)], capture_output=True, text=True, timeout=300
     )
     assert result.returncode == 1
-    assert "2024-02-30 is not a real date" in result.stdout
+    assert "2024-02-30 is not a real" in " ".join(result.stdout.split())
     assert "Traceback" not in result.stderr + result.stdout
 
 
@@ -261,3 +266,9 @@ def test_impossible_date_in_a_csv_import_is_refused_with_row_and_column(tmp_path
     assert "relationships.csv, row 2, column 'start', value '2024-02-30'" in result.output
     assert "impossible date" in result.output
     assert not (tmp_path / "store").exists()
+
+
+def test_an_update_the_engine_refuses_is_a_clear_error(persistent_store):
+    result = run("update", "CREATE GRAPH <urn:x:g> ; CREATE GRAPH <urn:x:g>", "--store", persistent_store)
+    assert result.exit_code == 1
+    assert "the update failed: The graph <urn:x:g> already exists" in result.output

@@ -133,6 +133,8 @@ class KnowledgeGraph:
             self.backend.update(sparql)
         except QueryError as exc:
             raise QueryError(explain_syntax_error(str(exc), sparql)) from None
+        except (RuntimeError, ValueError) as exc:
+            raise QueryError(f"the update failed: {exc}") from None
 
     # -- data ---------------------------------------------------------------
 

@@ -252,10 +252,10 @@ class LocalBackend:
             worker.call(lambda: store.update(sparql, prefixes=PREFIXES), worker.Deadline(self.timeout))
         except SyntaxError as exc:
             raise QueryError(syntax_message(exc)) from None
-        except (RuntimeError, ValueError) as exc:
+        except RuntimeError as exc:
             if _is_damage(exc):
                 raise damaged_error(self.description, str(exc)) from None
-            raise QueryError(f"the update failed: {exc}") from None
+            raise  # the caller words it (an import says that nothing was written)
         except OSError as exc:
             raise StoreError(f"update failed on {self.description}: {exc}") from None
 
