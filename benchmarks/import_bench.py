@@ -151,12 +151,12 @@ def triples_of(output: str) -> int:
     raise SystemExit(f"no count in:\n{output[-2000:]}")
 
 
-def step_csv(rows: int, scratch: Path) -> dict:
-    folder = csv_rows(DATA / f"import-csv-{rows}", rows)
+def step_csv(rows: int, scratch: Path, data: Path = DATA) -> dict:
+    folder = csv_rows(data / f"import-csv-{rows}", rows)
     size = sum(p.stat().st_size for p in folder.glob("*.csv"))
     took, rss, out = run(graphkit_cmd("import", str(folder), "--store", str(scratch / "csv-store")), scratch)
     count = triples_of(out)
-    nt = DATA / f"import-csv-{rows}.nt"
+    nt = data / f"import-csv-{rows}.nt"
     if not nt.exists():
         run(graphkit_cmd("export", "-F", "nt", "-o", str(nt), "--store", str(scratch / "csv-store")), scratch)
     base_took, base_rss, base_out = run(
@@ -178,8 +178,8 @@ def step_csv(rows: int, scratch: Path) -> dict:
     }
 
 
-def step_ftm(count: int, scratch: Path) -> dict:
-    ftm, csv_dir = ftm_and_csv(DATA / f"import-ftm-{count}", count)
+def step_ftm(count: int, scratch: Path, data: Path = DATA) -> dict:
+    ftm, csv_dir = ftm_and_csv(data / f"import-ftm-{count}", count)
     took, rss, out = run(graphkit_cmd("import", str(ftm), "--store", str(scratch / "ftm-store")), scratch)
     base_took, base_rss, base_out = run(
         graphkit_cmd("import", str(csv_dir), "--store", str(scratch / "csv2")), scratch
@@ -208,20 +208,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rows", type=int, default=1_000_000, help="CSV rows for the csv step")
     parser.add_argument("--entities", type=int, default=100_000, help="FtM entities for the ftm step")
     parser.add_argument("--json", type=Path, default=RESULTS, help="where the results go")
+    parser.add_argument("--data", type=Path, default=DATA, help="where generated input is cached")
     parser.add_argument("--no-json", action="store_true", help="write no results file")
     args = parser.parse_args(argv)
     results = []
+    started = time.strftime("%Y-%m-%dT%H:%M:%S")
     scratch = Path(tempfile.mkdtemp(prefix="import-bench-"))
     try:
         for step in args.steps.split(","):
-            row = step_csv(args.rows, scratch) if step == "csv" else step_ftm(args.entities, scratch)
+            if step == "csv":
+                row = step_csv(args.rows, scratch, args.data)
+            else:
+                row = step_ftm(args.entities, scratch, args.data)
             print(json.dumps(row), flush=True)
             results.append(row)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     if not args.no_json:
         report = {
-            "started": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "started": started,
             "machine": {
                 "python": platform.python_version(),
                 "cpus": os.cpu_count(),

@@ -71,3 +71,17 @@ def test_runner_on_10k(tmp_path):
         assert row["rss_mb"] > 0, (key, row)
     assert rows["rss", "loaded+projected"]["rss_mb"] > 0
     assert rows["projection", "networkx"]["info"]["edges"] > 500
+
+
+@pytest.mark.slow
+def test_import_bench_runs(tmp_path):
+    """The import benchmark still runs, on tiny inputs; FtM and CSV give the same triples."""
+    pytest.importorskip("followthemoney")
+    out = tmp_path / "import.json"
+    args = ["--rows", "2000", "--entities", "300", "--data", str(tmp_path / "data"), "--json", str(out)]
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "import_bench.py"), *args], check=True, timeout=600
+    )
+    rows = {row["step"]: row for row in json.loads(out.read_text())["rows"]}
+    assert rows["csv_import"]["triples"] == rows["csv_import"]["baseline_triples"] > 2000
+    assert rows["ftm_import"]["triples"] > 300 and rows["ftm_import"]["rss_mb"] > 0
