@@ -33,7 +33,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "check": (
         "graphkit.cli.check:check",
-        "Verify an embedded store folder: every index readable and consistent.",
+        "Verify that an embedded store is readable and consistent.",
     ),
     "communities": (
         "graphkit.cli.analysis:communities",
@@ -42,7 +42,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "export": ("graphkit.cli.export:export", "Export to RDF, Gephi, Neo4j, JSON or CSV files."),
     "import": (
         "graphkit.cli.importing:import_",
-        "Import CSV sheets: entities, relationships, sources.",
+        "Import CSV sheets or FollowTheMoney (FtM) entities.",
     ),
     "load": ("graphkit.cli.data:load", "Load RDF files into a store, all or nothing."),
     "merge": ("graphkit.cli.merge:merge", "Merge the entity DUPLICATE into KEEP."),

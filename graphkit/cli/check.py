@@ -14,7 +14,7 @@ from graphkit.store import resolve_spec
 @output_option("table", "json")
 @store_option
 def check(output_format: str, store: str | None) -> None:
-    """Verify an embedded store folder: every index readable and consistent.
+    """Verify that an embedded store is readable and consistent.
 
     Reads every index of the store once, read-only (another process may be
     writing it), in a helper process with capped memory, and says what to
