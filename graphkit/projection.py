@@ -302,8 +302,8 @@ def _ego(kg: KnowledgeGraph, focus: str, depth: int, node_ok, edge_ok) -> tuple[
     Walks outwards one ring at a time, asking the store only for the
     statements around the current ring, in batches of entities per query
     (VALUES), so the cost follows the size of the neighbourhood. When the
-    neighbourhood grows past an eighth of the store's statements (a hub's
-    two rings), reading the whole store is cheaper: the walk then runs on
+    neighbourhood grows past 1/40 of the store's statements (a hub and its
+    ring), reading the whole store is cheaper: the walk then runs on
     the full projection (from the cache beside an embedded store, if valid).
     """
     try:
@@ -313,7 +313,9 @@ def _ego(kg: KnowledgeGraph, focus: str, depth: int, node_ok, edge_ok) -> tuple[
 
 
 #: Below this many statements, a neighbourhood is always read ring by ring.
-SMALL_NEIGHBOURHOOD = 2_000
+SMALL_NEIGHBOURHOOD = 500
+#: Reading a statement by name (VALUES) costs about as much as scanning this many in a full read.
+RANDOM_READ_COST = 40
 
 
 def _budget(kg: KnowledgeGraph):
@@ -324,7 +326,7 @@ def _budget(kg: KnowledgeGraph):
             return True
         if not total:  # counted once, only for big neighbourhoods
             total.append(int(kg.select("SELECT (COUNT(*) AS ?n) WHERE { ?r a gk:Relationship }")[0]["n"]))
-        return statements * 8 <= total[0]
+        return statements * RANDOM_READ_COST <= total[0]
 
     return worth_it
 
