@@ -104,3 +104,11 @@ def test_results_still_stream_in_order_and_completely(persistent_store):
         rows = [r["s"] for r in kg.select("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o")]
         assert len(rows) == kg.triple_count()
         assert rows == sorted(rows)
+
+
+def test_a_result_read_only_through_its_iterator_is_read_to_the_end(persistent_store):
+    """``for row in kg.query(...)`` drops the result object at once; the rows must still all come."""
+    with graphkit.open(persistent_store, read_only=True) as kg:
+        assert sum(1 for _ in kg.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")) == kg.triple_count()
+        first = next(iter(kg.query("SELECT ?s WHERE { ?s ?p ?o }")))
+        assert first["s"] is not None

@@ -220,17 +220,20 @@ class _Channel:
 
 
 def _read(channel: _Channel, batch: list, finished: bool) -> Iterator:
-    # A function, not a method: the rows must not keep their Streamed alive (its
-    # __del__ stops the worker).
-    yield from batch
-    if finished:
-        return
-    while True:
-        channel.requests.put(True)
-        batch = channel.receive()
-        if batch is _END:
-            return
+    # The reader may hold only this generator (``for row in result``): when it is
+    # dropped or closed, the worker is told to stop.
+    try:
         yield from batch
+        if finished:
+            return
+        while True:
+            channel.requests.put(True)
+            batch = channel.receive()
+            if batch is _END:
+                return
+            yield from batch
+    finally:
+        channel.stop()
 
 
 class Streamed:
@@ -245,7 +248,9 @@ class Streamed:
         self._rows = _read(channel, first, finished)
 
     def __iter__(self) -> Iterator:
-        return self._rows
+        # Itself, not its generator: the reader must hold this object, whose
+        # __del__ stops the worker when the reader lets go.
+        return self
 
     def __next__(self) -> Any:
         return next(self._rows)
