@@ -68,6 +68,18 @@ def test_update_on_persistent_store_is_kept(persistent_store):
         assert graphkit.resolve(graph, "new co").type == "Company"
 
 
+def test_a_failed_update_does_not_lock_the_store_for_the_same_process(persistent_store):
+    # The error's traceback can keep the closed engine alive in a reference cycle; the
+    # next writer in this process (a notebook, the Python API) must still get the store.
+    for bad in ("INSER DATA { gkd:a gk:b gkd:c }", "INSERT DATA { gkd:a foo:b gkd:c }"):
+        with graphkit.open(persistent_store) as graph, pytest.raises(QueryError):
+            graph.update(bad)
+    with graphkit.open(persistent_store) as graph:
+        graph.update('INSERT DATA { gkd:after-errors rdfs:label "written" }')
+    with graphkit.open(persistent_store) as graph:
+        assert graph.ask('ASK { gkd:after-errors rdfs:label "written" }')
+
+
 def test_bundled_and_file_stores_are_read_only(bundled_ttl):
     for spec in (None, bundled_ttl):
         with graphkit.open(spec) as graph, pytest.raises(ReadOnlyStoreError, match="read-only"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import threading
 import time
 from collections.abc import Iterable, Mapping, Sequence
@@ -154,12 +155,20 @@ class LocalBackend:
             raise StoreError(
                 f"{path} is not a graphkit store; create one with 'graphkit load FILE --store {path}'"
             )
+        collected = False
         while True:
             try:
                 store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
                 break
             except (OSError, RuntimeError) as exc:
                 error = _open_error(exc, path)
+                if isinstance(error, StoreInUseError) and not collected:
+                    # The engine lets go of its lock only when its last reference goes. In this
+                    # process, a handled error's traceback (a reference cycle) can still hold a
+                    # store that was closed: collect such garbage once before blaming another process.
+                    collected = True
+                    gc.collect()
+                    continue
                 if not (wait and isinstance(error, StoreInUseError)):
                     raise error from None
                 time.sleep(0.2)
