@@ -214,10 +214,9 @@ class LocalBackend:
         """
         text = inline_bindings(sparql, bindings) if bindings else sparql
         deadline = worker.Deadline(self.timeout)
-        store = self.store
         try:
             return worker.query(
-                lambda: store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True), deadline
+                lambda: self.store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True), deadline
             )
         except SyntaxError as exc:
             raise QueryError(syntax_message(exc)) from None
@@ -236,14 +235,13 @@ class LocalBackend:
         return self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
 
     def dump(self, output: BinaryIO, fmt: ox.RdfFormat) -> None:
-        store = self.store
         if fmt.supports_datasets:
             options = {"prefixes": PREFIXES} if fmt == ox.RdfFormat.TRIG else {}
-            worker.call(lambda: store.dump(output, fmt, **options))
+            worker.call(lambda: self.store.dump(output, fmt, **options))
         else:
-            worker.call(lambda: store.dump(output, fmt, from_graph=ox.DefaultGraph()))
-            for graph in store.named_graphs():
-                worker.call(lambda graph=graph: store.dump(output, fmt, from_graph=graph))
+            worker.call(lambda: self.store.dump(output, fmt, from_graph=ox.DefaultGraph()))
+            for graph in self.store.named_graphs():
+                worker.call(lambda graph=graph: self.store.dump(output, fmt, from_graph=graph))
 
     # -- writing -----------------------------------------------------------
 
@@ -256,9 +254,8 @@ class LocalBackend:
 
     def update(self, sparql: str) -> None:
         self._require_writable()
-        store = self.store
         try:
-            worker.call(lambda: store.update(sparql, prefixes=PREFIXES), worker.Deadline(self.timeout))
+            worker.call(lambda: self.store.update(sparql, prefixes=PREFIXES), worker.Deadline(self.timeout))
         except SyntaxError as exc:
             raise QueryError(syntax_message(exc)) from None
         except RuntimeError as exc:
@@ -291,8 +288,7 @@ class LocalBackend:
                 with open_for_parse(path, f"loading {path.name}") as fh:
                     if path.stat().st_size == 0:
                         raise ParseError("the file contains no RDF statements", str(path))
-                    store = self.store
-                    worker.call(lambda: store.load(fh, fmt))  # noqa: B023
+                    worker.call(lambda: self.store.load(fh, fmt))  # noqa: B023
             except (SyntaxError, ValueError, UnicodeDecodeError, MemoryError) as exc:
                 raise read_error(exc, path) from None
             except GraphkitError:

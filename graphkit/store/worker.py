@@ -137,6 +137,12 @@ def submit(job: Callable[[], None]) -> None:
         threading.Thread(target=_serve, name="graphkit worker", daemon=True).start()
 
 
+def _detached(error: BaseException) -> BaseException:
+    """The error without the worker's frames: they hold the store, which must close with its graph."""
+    error.__context__ = None
+    return error.with_traceback(None)
+
+
 def call(function: Callable[[], T], deadline: Deadline | None = None) -> T:
     """Run ``function()`` in a worker thread; wait so that Ctrl-C and the deadline stop the wait.
 
@@ -160,8 +166,8 @@ def call(function: Callable[[], T], deadline: Deadline | None = None) -> T:
         if deadline is not None:
             deadline.check()
     if "error" in box:
-        raise box["error"]
-    return box["value"]
+        raise _detached(box.pop("error"))
+    return box.pop("value")
 
 
 def query(start: Callable[[], Any], deadline: Deadline | None = None) -> Any:
@@ -211,7 +217,7 @@ class _Channel:
                     raise
         if isinstance(answer, BaseException):
             self.stop()
-            raise answer
+            raise _detached(answer)
         return answer
 
     def stop(self) -> None:
