@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import os
 import sys
 from typing import Any
 
@@ -112,6 +113,13 @@ class LazyGroup(OutputGroup):
         except KeyboardInterrupt:
             with contextlib.suppress(Exception):
                 click.echo("\nInterrupted.", err=True)
+            if "graphkit.store.worker" in sys.modules and sys.modules["graphkit.store.worker"].busy():
+                # An abandoned engine call is still running in native code: shutting the
+                # interpreter down under it can abort the process, so leave at once.
+                with contextlib.suppress(Exception):
+                    sys.stdout.flush()
+                    sys.stderr.flush()
+                os._exit(INTERRUPTED)
             sys.exit(INTERRUPTED)
 
     def list_commands(self, ctx: click.Context) -> list[str]:

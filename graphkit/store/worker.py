@@ -114,6 +114,7 @@ class Deadline:
 
 _jobs: queue.SimpleQueue = queue.SimpleQueue()
 _idle = 0
+_threads = 0
 _idle_lock = threading.Lock()
 
 
@@ -134,7 +135,20 @@ def submit(job: Callable[[], None]) -> None:
             _idle -= 1
     _jobs.put(job)
     if not reuse:
+        global _threads
+        with _idle_lock:
+            _threads += 1
         threading.Thread(target=_serve, name="graphkit worker", daemon=True).start()
+
+
+def busy() -> bool:
+    """Whether a worker thread is still inside the engine (an abandoned call, after Ctrl-C).
+
+    >>> busy()
+    False
+    """
+    with _idle_lock:
+        return _threads > _idle
 
 
 def _detached(error: BaseException) -> BaseException:
