@@ -19,23 +19,17 @@ from graphkit.export.network import (
 from graphkit.export.rdf import RDF_FORMATS, write_rdf
 from graphkit.model.graph import KnowledgeGraph
 from graphkit.projection import project
+from graphkit.store.formats import EXTENSIONS as RDF_EXTENSIONS
 
 NETWORK_FORMATS = ("graphml", "gexf", "json", "csv", "cypher", "ftm")
 TEXT_FORMATS = {"json": write_json, "cypher": write_cypher}
 BINARY_FORMATS = {"graphml": write_graphml, "gexf": write_gexf}
 
-# The format that -o's extension names. ".json" is left out on purpose: it could
-# be JSON-LD or networkx node-link JSON, so the user says which.
+# The format that -o's extension names: the loader's RDF extensions, less ".json" (it
+# could be JSON-LD or networkx node-link JSON, so the user says which) and ".n3"
+# (not written), plus the network formats.
 EXTENSIONS = {
-    ".ttl": "ttl",
-    ".turtle": "ttl",
-    ".nt": "nt",
-    ".nq": "nq",
-    ".trig": "trig",
-    ".jsonld": "jsonld",
-    ".rdf": "rdfxml",
-    ".owl": "rdfxml",
-    ".xml": "rdfxml",
+    **{ext: name for ext, name in RDF_EXTENSIONS.items() if ext not in (".json", ".n3")},
     ".graphml": "graphml",
     ".gexf": "gexf",
     ".cypher": "cypher",

@@ -47,6 +47,22 @@ class Relationship:
     according_to: list[str] = field(default_factory=list)
     sources: list[SourceRef] = field(default_factory=list)
 
+    def qualifiers(self) -> dict[str, Any]:
+        """Dates and wording, under the names that edges and tables use.
+
+        >>> Relationship(None, "s", "p", "o", date="2024").qualifiers()["date"]
+        '2024'
+        """
+        return {
+            "date": self.date,
+            "start": self.start,
+            "end": self.end,
+            "date_approximate": self.approximate,
+            "description": self.description,
+            "quote": self.quote,
+            "grounds": self.grounds,
+        }
+
 
 _NO_INVERSE = f"<{GK}noInverse>"
 

@@ -51,29 +51,28 @@ def _check_term(url: str, name: str, term, fix_booleans: bool) -> bool:
     return False
 
 
-class CheckedJson(io.RawIOBase):
-    """A SPARQL JSON results body, passed on row by row once each row is checked."""
+class _ChunkStream(io.RawIOBase):
+    """A readable stream over an iterator of byte chunks; closing it closes the iterator."""
 
-    def __init__(self, chunks: Iterator[bytes], url: str, *, fix_booleans: bool = False):
+    def __init__(self, chunks: Iterator[bytes]):
         self._chunks = chunks
-        self._url = url
-        self._fix = fix_booleans
-        self._decode = codecs.getincrementaldecoder("utf-8")("strict")
-        self._text = ""
-        self._pos = 0
-        self._eof = False
-        self._state = "head"
-        self._prefix = ""
-        self._first = True
         self._out = b""
-        self._json = json.JSONDecoder()
 
     def readable(self) -> bool:
         return True
 
+    def _fill(self) -> bool:
+        """Put the next bytes in ``self._out``; False at the end."""
+        chunk = next(self._chunks, None)
+        if chunk is None:
+            return False
+        self._out = chunk
+        return True
+
     def readinto(self, buffer) -> int:
-        while not self._out and self._state != "done":
-            self._step()
+        while not self._out:
+            if not self._fill():
+                return 0
         n = min(len(buffer), len(self._out))
         buffer[:n] = self._out[:n]
         self._out = self._out[n:]
@@ -84,6 +83,28 @@ class CheckedJson(io.RawIOBase):
         if close is not None:
             close()
         super().close()
+
+
+class CheckedJson(_ChunkStream):
+    """A SPARQL JSON results body, passed on row by row once each row is checked."""
+
+    def __init__(self, chunks: Iterator[bytes], url: str, *, fix_booleans: bool = False):
+        super().__init__(chunks)
+        self._url = url
+        self._fix = fix_booleans
+        self._decode = codecs.getincrementaldecoder("utf-8")("strict")
+        self._text = ""
+        self._pos = 0
+        self._eof = False
+        self._state = "head"
+        self._prefix = ""
+        self._first = True
+        self._json = json.JSONDecoder()
+
+    def _fill(self) -> bool:
+        while not self._out and self._state != "done":
+            self._step()
+        return bool(self._out)
 
     # -- the state machine ---------------------------------------------------
 
@@ -221,7 +242,7 @@ class Triples:
         self._fix = fix_booleans
 
     def __iter__(self) -> Iterator[ox.Triple]:
-        stream = io.BufferedReader(_Raw(self._chunks))
+        stream = io.BufferedReader(_ChunkStream(self._chunks))
         try:
             for quad in ox.parse(stream, ox.RdfFormat.N_TRIPLES):
                 obj = quad.object
@@ -235,29 +256,3 @@ class Triples:
 
     def serialize(self, output=None, format=ox.RdfFormat.TURTLE):
         return ox.serialize(iter(self), output, format)
-
-
-class _Raw(io.RawIOBase):
-    def __init__(self, chunks: Iterator[bytes]):
-        self._chunks = chunks
-        self._pending = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        while not self._pending:
-            chunk = next(self._chunks, None)
-            if chunk is None:
-                return 0
-            self._pending = chunk
-        n = min(len(buffer), len(self._pending))
-        buffer[:n] = self._pending[:n]
-        self._pending = self._pending[n:]
-        return n
-
-    def close(self) -> None:
-        close = getattr(self._chunks, "close", None)
-        if close is not None:
-            close()
-        super().close()
