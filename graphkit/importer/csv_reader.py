@@ -117,18 +117,24 @@ class _Checker:
 
     # -- files -------------------------------------------------------------
 
+    def claim_id(self, table: Table, row, id_: str | None, seen: dict[str, int], kind: str) -> bool:
+        """Declare a row's id to the pipeline; False (and a problem) when an earlier row has it."""
+        if id_ and id_ in seen:
+            self.problem(table, row, "id", f"duplicate id: row {seen[id_]} has the same id")
+            return False
+        if id_:
+            seen[id_] = row.number
+            self.pipeline.declare(kind, id_)
+        return True
+
     def entities(self, table: Table) -> None:
         seen: dict[str, int] = {}
         for row in table.rows:
             id_ = self.id_cell(table, row, "id", "id")
             label = self.required(table, row, "label", "label (name)")
             type_ = self.find(table, row, "type", self.entity_type, "entity type")
-            if id_ and id_ in seen:
-                self.problem(table, row, "id", f"duplicate id: row {seen[id_]} has the same id")
+            if not self.claim_id(table, row, id_, seen, "entity"):
                 continue
-            if id_:
-                seen[id_] = row.number
-                self.pipeline.declare("entity", id_)
             wikidata = self.value(table, row, "wikidata", check_wikidata)
             country = None
             if row.get("country"):
@@ -167,12 +173,8 @@ class _Checker:
                 self.find(table, row, "type", self.source_type, "source type") if row.get("type") else SOURCE
             )
             approximate = self.value(table, row, "approximate", check_bool) or False
-            if id_ and id_ in seen:
-                self.problem(table, row, "id", f"duplicate id: row {seen[id_]} has the same id")
+            if not self.claim_id(table, row, id_, seen, "source"):
                 continue
-            if id_:
-                seen[id_] = row.number
-                self.pipeline.declare("source", id_)
             if id_ and title and publisher and url and published and type_:
                 self.pipeline.source(
                     SourceRecord(

@@ -277,17 +277,18 @@ class _Reader:
 
     # -- sources ---------------------------------------------------------------
 
-    def source_class(self, props: dict[str, list[str]]) -> str | None:
-        """The graphkit source class named in ``keywords`` (graphkit's own exports)."""
+    def keyword_classes(self, props: dict[str, list[str]]) -> Iterator[str]:
+        """The graphkit classes named in ``keywords`` (graphkit's own exports carry them)."""
         for keyword in props.get("keywords", []):
             if keyword.startswith(CLASS_KEYWORD):
                 try:
-                    named = self.schema.find_class(keyword[len(CLASS_KEYWORD) :])
+                    yield self.schema.find_class(keyword[len(CLASS_KEYWORD) :])
                 except GraphkitError:
                     continue
-                if SOURCE in self.schema.ancestors(named):
-                    return named
-        return None
+
+    def source_class(self, props: dict[str, list[str]]) -> str | None:
+        """The graphkit source class named in ``keywords`` (graphkit's own exports)."""
+        return next((c for c in self.keyword_classes(props) if SOURCE in self.schema.ancestors(c)), None)
 
     def source_document(self, where: Problem, ftm: str, props: dict[str, list[str]]) -> None:
         """A Document that graphkit exported for one of its sources: a source again."""
@@ -355,14 +356,9 @@ class _Reader:
     def thing(self, where: Problem, ftm: str, schema: Any, props: dict[str, list[str]]) -> None:
         id_ = graphkit_id(ftm)
         class_iri, fallback = self.mapping.thing_class(schema)
-        for keyword in props.get("keywords", []):
-            if keyword.startswith(CLASS_KEYWORD):
-                try:
-                    named = self.schema.find_class(keyword[len(CLASS_KEYWORD) :])
-                except GraphkitError:
-                    continue
-                if self.schema.is_entity_class(named):
-                    class_iri, fallback = named, False
+        for named in self.keyword_classes(props):
+            if self.schema.is_entity_class(named):
+                class_iri, fallback = named, False
         names = [n for p in ["name", *self.mapping.aliases] for n in props.get(p, [])]
         label = (
             names[0]
