@@ -163,6 +163,31 @@ def test_leftover_of_a_killed_first_write_is_removed_and_mentioned(tmp_path, med
     assert _count(store) == 3
 
 
+def test_scratch_copy_of_a_killed_validate_is_removed_and_mentioned(tmp_path, medium_file):
+    store = tmp_path / "kg"
+    graphkit.open(store, create=True).load([_write_nt(tmp_path / "first.nt", 3, "f")])
+    victim = _start("load", medium_file, "--store", store, "--validate")
+    _wait_for(lambda: _staging(store, "validating"))
+    victim.send_signal(signal.SIGKILL)
+    victim.wait()
+    (leftover,) = _staging(store, "validating")
+    assert f"-{victim.pid}-" in leftover.name
+    result = subprocess.run(
+        [*GRAPHKIT, "stats", "--store", str(store)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert not result.stderr and leftover.exists()  # reading leaves it: only a write cleans up
+    small = _write_nt(tmp_path / "small.nt", 3, "s")
+    result = subprocess.run(
+        [*GRAPHKIT, "load", str(small), "--store", str(store)], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert f"removed {leftover}" in result.stderr
+    assert f"interrupted validation (process {victim.pid} is gone)" in result.stderr
+    assert not leftover.exists()
+    assert _count(store) == 6
+
+
 def test_the_staging_folder_of_a_running_load_is_left_alone(tmp_path):
     store = tmp_path / "kg"
     alive = tmp_path / f".kg.loading-{os.getpid()}-abcd"

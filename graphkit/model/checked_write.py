@@ -16,6 +16,7 @@ write's doing and do not stop it.
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -71,8 +72,9 @@ def violations_added(kg: KnowledgeGraph, write: Callable[[KnowledgeGraph], objec
 
 
 def _scratch_folder(path: Path) -> Path:
-    # Beside the store, on the same file system, so that the checkpoint can use hard links.
+    # Beside the store, on the same file system, so that the checkpoint can use hard links;
+    # named with our pid, so that the next write removes it if this process is killed.
     try:
-        return Path(tempfile.mkdtemp(prefix=f".{path.name}.validating-", dir=path.parent))
+        return Path(tempfile.mkdtemp(prefix=f".{path.name}.validating-{os.getpid()}-", dir=path.parent))
     except OSError as exc:
         raise StoreError(f"cannot make a scratch copy of {path}: {exc.strerror or exc}") from None

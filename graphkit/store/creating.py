@@ -2,7 +2,8 @@
 
 A new store is written into a hidden folder beside its final place,
 ``.NAME.loading-PID-XXXX`` (or ``importing``), and renamed into place only
-when complete. A lock file, ``.NAME.lock``, lets one process at a time
+when complete; ``--validate`` tries a write on a scratch copy in
+``.NAME.validating-PID-XXXX``. A lock file, ``.NAME.lock``, lets one process at a time
 create NAME: a second one is told that the store is in use (or waits for
 it, with ``wait``). The process id in the folder's name lets the next
 creator remove what a killed one left behind.
@@ -22,7 +23,8 @@ from pathlib import Path
 
 from graphkit.errors import StoreError, StoreInUseError
 
-PURPOSES = ("loading", "importing")
+#: What a hidden folder beside a store is for, and the word for it in messages.
+PURPOSES = {"loading": "load", "importing": "import", "validating": "validation"}
 
 
 class StoreCreatedMeanwhile(StoreError):
@@ -87,11 +89,11 @@ def remove_leftovers(path: Path) -> list[Path]:
         match = pattern.match(entry.name)
         if not match or not entry.is_dir(follow_symlinks=False):
             continue
-        what, pid = match.group(1), match.group(2)
+        what, pid = PURPOSES[match.group(1)], match.group(2)
         folder = Path(entry.path)
         if pid is None:
             notify(
-                f"{folder} looks left over from an interrupted {what[:-3]}; "
+                f"{folder} looks left over from an interrupted {what}; "
                 "delete it if no graphkit command is writing that store"
             )
             continue
@@ -100,7 +102,7 @@ def remove_leftovers(path: Path) -> list[Path]:
         size = _size(folder)
         shutil.rmtree(folder, ignore_errors=True)
         notify(
-            f"removed {folder} ({size / 1e6:.1f} MB), left by an interrupted {what[:-3]} "
+            f"removed {folder} ({size / 1e6:.1f} MB), left by an interrupted {what} "
             f"(process {pid} is gone)"
         )
         removed.append(folder)
