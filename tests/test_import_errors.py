@@ -20,6 +20,7 @@ from csv_helpers import (
 import graphkit
 from graphkit.importer import CsvProblems, import_csv
 from graphkit.importer import apply as apply_module
+from graphkit.importer import bulk as bulk_module
 
 # -- bad input: every problem reported, nothing loaded --------------------------------------
 
@@ -263,12 +264,43 @@ def test_a_failed_write_changes_nothing(cli, tmp_path, any_writable_store, monke
     assert triples(store_with_data) == before
     new = tmp_path / "never"
 
-    def fail(store, spool):
-        raise graphkit.errors.StoreError("the import failed and nothing was written: disk full")
+    def fail(store, data):
+        raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(apply_module, "_bulk_load", fail)
-    assert run(cli, "import", folder, "--store", new).exit_code == 1
+    monkeypatch.setattr(bulk_module, "load_chunk", fail)
+    result = run(cli, "import", folder, "--store", new)
+    assert result.exit_code == 1
+    assert "the import failed and nothing was written" in result.output
+    assert "No space left on device" in result.output and "Traceback" not in result.output
     assert not new.exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_a_problem_in_the_last_row_drops_what_the_loader_had_loaded(cli, tmp_path, monkeypatch):
+    """A new store is loaded while the rows are read; a late problem still leaves nothing."""
+    monkeypatch.setattr(bulk_module, "CHUNK_TRIPLES", 500)
+    loaded: list[int] = []
+    original = bulk_module.load_chunk
+
+    def counting(store, data):
+        original(store, data)
+        loaded.append(len(store))
+
+    monkeypatch.setattr(bulk_module, "load_chunk", counting)
+    folder = good_files(tmp_path / "csv")
+    entities = (folder / "entities.csv").read_text()
+    (folder / "entities.csv").write_text(
+        entities + "".join(f"bulk-{i},Entity {i},Company,,,,\n" for i in range(2000))
+    )
+    relationships = (folder / "relationships.csv").read_text()
+    late = "acme,partnerOf,nobody,2024-10,,,,,,gazette,\n"  # row 3: an entity that exists nowhere
+    (folder / "relationships.csv").write_text(relationships + late)
+    store = tmp_path / "deep" / "kg"
+    result = run(cli, "import", folder, "--store", store)
+    assert result.exit_code == 1, result.output
+    assert "unknown entity id" in result.output and "nobody" in result.output
+    assert loaded and loaded[-1] >= 2000  # the engine had loaded most rows before the last was read
+    assert not (tmp_path / "deep").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
 def test_library_report(tmp_path):

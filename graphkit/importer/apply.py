@@ -3,15 +3,18 @@
 Every import goes the same way, whatever the reader (CSV, FtM):
 reader -> :class:`~graphkit.importer.pipeline.Pipeline` (checks, comparison
 with the store, a spool of N-Triples) -> :class:`~graphkit.importer.pipeline.Plan`
--> :func:`write_plan`, the only function that writes.
+-> :func:`write_plan`, the one write.
 
 Into an existing store the write is a single SPARQL update request: it
 deletes what the imported records owned before (so that an updated record
 replaces its old values) and inserts the new triples. Oxigraph runs one
 update request in one transaction, embedded or as a server, so an import is
-applied completely or not at all. A store folder that does not exist yet is
-bulk-loaded from the spool beside its final place and renamed into place only
-once the load has succeeded.
+applied completely or not at all. A store that does not exist yet has
+nothing to compare with: the pipeline hands its triples straight to the
+bulk loader, which fills a staging folder beside the store's final place
+while the input is still being read (:mod:`graphkit.importer.bulk`); the
+folder is renamed into place only once every row has passed its checks and
+the load has succeeded.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from graphkit.errors import GraphkitError, ReadOnlyStoreError, StoreError
+from graphkit.importer.bulk import CHUNK_TRIPLES, StreamingLoad, create_store
 from graphkit.importer.csv_files import KINDS as FILE_KINDS
 from graphkit.importer.csv_files import Table, find_inputs, read_table
 from graphkit.importer.csv_reader import read_csv_tables
@@ -34,7 +38,7 @@ from graphkit.importer.problems import ImportProblems, Problem
 from graphkit.importer.to_rdf import ENTITY_PREDICATES, WIKIDATA
 from graphkit.model.graph import KnowledgeGraph
 from graphkit.store import _NewStore
-from graphkit.store.creating import StoreCreatedMeanwhile, new_store_folder
+from graphkit.store.creating import StoreCreatedMeanwhile
 from graphkit.store.local import LocalBackend
 from graphkit.store.sparql import in_graph, insert_data
 from graphkit.vocab import OWL, RDF
@@ -166,50 +170,19 @@ def build_update(plan: Plan) -> str:
     return " ;\n".join(ops)
 
 
-#: Lines of N-Triples per bulk-load call: the engine's bulk loader holds a call's
-#: triples in memory (about 1.3 GB for 1.6M), so the spool goes in pieces.
-BULK_LINES = 200_000
-
-
-def _bulk_load(store: ox.Store, spool: Path) -> None:
-    try:
-        with spool.open("rb") as fh:
-            while chunk := b"".join(itertools.islice(fh, BULK_LINES)):
-                # lenient: the spool holds only IRIs and literals that the checks built or validated
-                store.bulk_load(chunk, format=ox.RdfFormat.N_TRIPLES, lenient=True)
-    except (RuntimeError, ValueError, SyntaxError, OSError) as exc:
-        raise StoreError(f"the import failed and nothing was written: {exc}") from None
-
-
-def _create_store(path: Path, plan: Plan, *, wait: bool = False) -> LocalBackend:
-    """Bulk-load the plan into a new store folder, all or nothing: no folder is left on failure."""
-    made: list[Path] = []
-    parent = path.parent
-    while not parent.exists():
-        made.append(parent)
-        parent = parent.parent
-    try:
-        with new_store_folder(path, "importing", wait=wait) as staging:
-            store = ox.Store(str(staging))
-            _bulk_load(store, plan.spool)
-            store.flush()
-            del store
-    except BaseException:
-        for folder in made:
-            if folder.exists() and not any(folder.iterdir()):
-                folder.rmdir()
-        raise
-    return LocalBackend.persistent(path, read_only=False, wait=True)
-
-
 def write_plan(kg: KnowledgeGraph, plan: Plan) -> bool:
-    """Write a plan into ``kg`` in one atomic step; True when a new store was created.
-
-    This is the only place an import writes.
-    """
+    """Write a plan into ``kg`` in one atomic step; True when a new store was created."""
     if _is_new_store(kg):
         backend = kg.backend
-        backend.created = _create_store(backend.path, plan, wait=backend.wait)  # type: ignore[attr-defined]
+
+        def fill(load: StreamingLoad) -> bool:
+            with plan.spool.open(encoding="utf-8") as fh:
+                while lines := list(itertools.islice(fh, CHUNK_TRIPLES)):
+                    load.write("".join(lines), len(lines))
+            return True
+
+        create_store(backend.path, fill, wait=backend.wait)  # type: ignore[attr-defined]
+        backend.created = LocalBackend.persistent(backend.path, read_only=False, wait=True)  # type: ignore[attr-defined]
         return True
     try:
         # The store's all-or-nothing write: one request, or a staging graph on a remote engine.
@@ -245,30 +218,62 @@ def run_import(
     if not dry_run:
         require_writable(kg)
     new_store = _is_new_store(kg)
+    if new_store and not dry_run:
+        return _import_into_new_store(kg, read, files, order)
     pipeline = Pipeline(kg.schema, None if new_store else StoreLookup(kg))
     try:
-        read(pipeline)
-        plan = pipeline.finish()
-        if pipeline.problems:
-            problems = sorted(pipeline.problems, key=order) if order else pipeline.problems
-            raise ImportProblems(problems, pipeline.notes)
+        plan = _plan(pipeline, read, order)
         report = ImportReport(
             store=kg.backend.description, dry_run=dry_run, files=files, changes=plan.changes
         )
         if dry_run or not plan.written:
             return report
-        report.triples_before = 0 if new_store else kg.triple_count()
-        try:
-            report.created_store = write_plan(kg, plan)
-        except StoreCreatedMeanwhile as exc:
-            # Another process made the store while this one waited: open it, so that a
-            # second run (the caller's, reading the input again) plans against it.
-            kg.backend.created = LocalBackend.persistent(exc.path, read_only=False, wait=True)  # type: ignore[attr-defined]
-            raise
+        report.triples_before = kg.triple_count()
+        write_plan(kg, plan)
         report.triples_after = kg.triple_count()
         return report
     finally:
         pipeline.close()
+
+
+def _plan(pipeline: Pipeline, read: Callable[[Pipeline], None], order: Callable | None) -> Plan:
+    read(pipeline)
+    plan = pipeline.finish()
+    if pipeline.problems:
+        problems = sorted(pipeline.problems, key=order) if order else pipeline.problems
+        raise ImportProblems(problems, pipeline.notes)
+    return plan
+
+
+def _import_into_new_store(
+    kg: KnowledgeGraph, read: Callable[[Pipeline], None], files: dict[str, str], order: Callable | None
+) -> ImportReport:
+    """Check the input while the engine loads it into the new store's staging folder (see bulk.py)."""
+    backend = kg.backend
+    report = ImportReport(store=backend.description, dry_run=False, files=files)
+
+    def fill(load: StreamingLoad) -> bool:
+        pipeline = Pipeline(kg.schema, None, sink=load.write)
+        try:
+            plan = _plan(pipeline, read, order)
+        finally:
+            pipeline.close()
+        report.changes = plan.changes
+        return plan.written
+
+    try:
+        created = create_store(backend.path, fill, wait=backend.wait)  # type: ignore[attr-defined]
+    except StoreCreatedMeanwhile as exc:
+        # Another process made the store while this one waited: open it, so that a
+        # second run (the caller's, reading the input again) plans against it.
+        backend.created = LocalBackend.persistent(exc.path, read_only=False, wait=True)  # type: ignore[attr-defined]
+        raise
+    if created:
+        backend.created = LocalBackend.persistent(backend.path, read_only=False, wait=True)  # type: ignore[attr-defined]
+        report.created_store = True
+        report.triples_before = 0
+        report.triples_after = kg.triple_count()
+    return report
 
 
 def import_csv(

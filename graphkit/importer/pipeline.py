@@ -8,7 +8,8 @@ The pipeline
   input or in the store, and be of the right class);
 * compares each record with what the store holds (new, updated, unchanged),
   in batches of a thousand, with a few queries per batch;
-* writes the triples to insert into a spool file of N-Triples, so that
+* writes the triples to insert into a spool file of N-Triples (or hands
+  them to a ``sink``: the bulk loader of a store being created), so that
   memory stays bounded whatever the size of the input.
 
 Nothing is written to the store here: :func:`graphkit.importer.apply.write_plan`
@@ -122,8 +123,16 @@ class Pipeline:
     ``lookup`` is None for a store that does not exist yet (nothing to compare with).
     """
 
-    def __init__(self, schema: Schema, lookup: Lookup | None, spool_dir: str | os.PathLike | None = None):
+    def __init__(
+        self,
+        schema: Schema,
+        lookup: Lookup | None,
+        spool_dir: str | os.PathLike | None = None,
+        sink: Callable[[str, int], None] | None = None,
+    ):
         self.schema = schema
+        #: where the triples to insert go, as (N-Triples text, number of triples): the spool by default
+        self.sink = sink
         self.lookup = lookup
         self.problems: list[Problem] = []
         self.notes: list[str] = []
@@ -286,6 +295,8 @@ class Pipeline:
             return
         existing = self.lookup.triples_of({r.iri for r in batch}) if self.lookup else {}
         changes, plan = self.plan.changes, self.plan
+        text: list[str] = []
+        count = 0
         for res in batch:
             # Values compared as values: an engine may answer "1" for "true"^^xsd:boolean.
             old = {(p.value, str(canonical(o))) for p, o in existing.get(res.iri, ())}
@@ -303,12 +314,16 @@ class Pipeline:
                 (plan.replace_entities if res.kind == "entities" else plan.replace).append(res.iri)
                 self._stale_edge(res, dict(old))
             subject = nt_iri(res.iri)
-            text = "".join([f"{subject} <{p}> {o} .\n" for p, o in res.pairs])
+            text += [f"{subject} <{p}> {o} .\n" for p, o in res.pairs]
             if res.edge:
                 s, p, o = res.edge
-                text += f"<{s}> <{p}> <{o}> .\n"
-            self._out.write(text)
-            plan.triples += len(res.pairs) + (1 if res.edge else 0)
+                text.append(f"<{s}> <{p}> <{o}> .\n")
+            count += len(res.pairs) + (1 if res.edge else 0)
+        plan.triples += count
+        if self.sink is not None:
+            self.sink("".join(text), count)
+        else:
+            self._out.write("".join(text))
 
     def _stale_edge(self, res: _Resource, old: dict[str, str]) -> None:
         """The direct triple of a relationship whose subject, relation or object changed."""
