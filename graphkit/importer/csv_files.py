@@ -20,7 +20,7 @@ from pathlib import Path
 
 from graphkit.export.formulas import unguard
 from graphkit.importer.problems import CsvProblems, Problem
-from graphkit.limits import literal_too_long, too_long_message
+from graphkit.limits import MAX_LITERAL_BYTES, literal_too_long, too_long_message
 
 #: The three kinds of file, in the order they are read and reported.
 KINDS = ("entities", "relationships", "sources")
@@ -74,18 +74,20 @@ LIST_SEPARATOR = ";"
 
 #: Largest cell accepted (the csv module's default limit is 128 KiB).
 MAX_CELL = 256 * 1024 * 1024
+#: Cells this long or shorter are under the literal limit whatever their characters (4 bytes each at most).
+_SHORT = MAX_LITERAL_BYTES // 4
 
 
 @dataclass
 class Row:
-    """One data row: its spreadsheet row number and its cells by column name."""
+    """One data row: its spreadsheet row number and its cells by column name (stripped)."""
 
     number: int
     cells: dict[str, str]
 
     def get(self, column: str) -> str:
         """The cell, stripped of surrounding spaces ('' when absent or empty)."""
-        return self.cells.get(column, "").strip()
+        return self.cells.get(column, "")
 
 
 @dataclass
@@ -348,9 +350,9 @@ def _rows(table: Table, records: Iterator[list[str]]) -> Iterator[Row]:
                 )
                 return
             number += 1
-            if not any(cell.strip() for cell in record):
+            if not "".join(record).strip():
                 continue  # blank rows are skipped
-            extra = [c for c in record[width:] if c.strip()]
+            extra = [c for c in record[width:] if c.strip()] if len(record) > width else None
             if extra:
                 problems.append(
                     Problem(
@@ -370,12 +372,13 @@ def _rows(table: Table, records: Iterator[list[str]]) -> Iterator[Row]:
                             Problem(name, "a value in a column with no header", row=number, value=cell)
                         )
                     continue
-                if literal_too_long(cell):
+                if len(cell) > _SHORT and literal_too_long(cell):
                     size = len(cell.encode("utf-8", "surrogatepass"))
                     problems.append(Problem(name, too_long_message(size), row=number, column=column))
                     continue
-                if not column.startswith("#"):
-                    cells[column] = unguard(cell)  # graphkit's CSV export quotes formula-like cells
+                if column[0] != "#":
+                    # graphkit's CSV export quotes formula-like cells
+                    cells[column] = (unguard(cell) if cell[:1] == "'" else cell).strip()
             yield Row(number, cells)
 
 
@@ -385,4 +388,7 @@ def split_list(cell: str) -> list[str]:
     >>> split_list(" AWS ; Amazon cloud;;AWS ")
     ['AWS', 'Amazon cloud']
     """
+    if LIST_SEPARATOR not in cell:  # most cells: one value or none
+        value = cell.strip()
+        return [value] if value else []
     return list(dict.fromkeys(part.strip() for part in cell.split(LIST_SEPARATOR) if part.strip()))

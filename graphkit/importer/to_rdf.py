@@ -18,6 +18,7 @@ is written: the direct triple, and a ``gk:Relationship`` that qualifies it.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -88,6 +89,7 @@ def relationship_iri(id_: str) -> str:
     return REL_PREFIX + id_
 
 
+@functools.lru_cache(maxsize=1024)  # a few relation names, on every row without an id
 def kebab(name: str) -> str:
     """A relation name in lower case with hyphens.
 
@@ -142,6 +144,7 @@ def nt_iri(iri: str) -> str:
     return f"<{iri}>"
 
 
+@functools.lru_cache(maxsize=65_536)  # a large file repeats its dates
 def date_literal(text: str) -> str:
     """A fuzzy date with the XSD datatype that fits its precision.
 

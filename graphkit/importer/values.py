@@ -6,6 +6,7 @@ with a message that says how to write the value.
 
 from __future__ import annotations
 
+import functools
 import re
 import urllib.parse
 
@@ -31,6 +32,11 @@ def check_date(text: str) -> str:
     ...
     graphkit.errors.GraphkitError: impossible date: day is out of range for month
     """
+    return _checked_date(text)
+
+
+@functools.lru_cache(maxsize=65_536)  # a large file repeats its dates; errors are not cached
+def _checked_date(text: str) -> str:
     if not _DATE.match(text):
         raise GraphkitError("malformed date: write YYYY, YYYY-MM or YYYY-MM-DD (for example 2024-10-15)")
     try:
