@@ -19,7 +19,16 @@ import pyoxigraph as ox
 
 from graphkit.dates import covers, parse_period
 from graphkit.errors import GraphkitError
-from graphkit.model.columns import ALT_LABEL, LABEL, Columns, TooBig, read_all, read_around, read_entities
+from graphkit.model.columns import (
+    ALT_LABEL,
+    LABEL,
+    Columns,
+    Edge,
+    TooBig,
+    read_all,
+    read_around,
+    read_entities,
+)
 from graphkit.model.graph import KnowledgeGraph, to_python
 from graphkit.model.relationships import Relationship
 from graphkit.model.resolve import resolve
@@ -224,9 +233,6 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-Edge = tuple[str, str, str, dict[str, Any]]
-
-
 def full_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     """Every entity and every relationship edge, unfiltered: the full projection.
 
@@ -241,7 +247,7 @@ def full_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph:
 def _read_graph(kg: KnowledgeGraph) -> nx.MultiDiGraph:
     cols = read_all(kg)
     nodes = _entity_nodes(kg, cols)
-    return _build(nodes, _edges(kg, cols.relationships(), nodes))
+    return _build(nodes, cols.edges(between=nodes))
 
 
 def _build(nodes: dict[str, dict[str, Any]], edges: list[Edge]) -> nx.MultiDiGraph:
@@ -249,45 +255,6 @@ def _build(nodes: dict[str, dict[str, Any]], edges: list[Edge]) -> nx.MultiDiGra
     graph.add_nodes_from((iri, nodes[iri]) for iri in sorted(nodes))
     graph.add_edges_from(edges)
     return graph
-
-
-def _edges(kg: KnowledgeGraph, rels: list[Relationship], nodes: dict | None) -> list[Edge]:
-    """(subject, object, key, attributes) of each relationship (between two of ``nodes``, if given).
-
-    A source cited by many relationships gets one attribute dict, shared by their edges.
-    """
-    shared: dict[str, dict[str, Any]] = {}
-    relation: dict[str, tuple[str, str]] = {}
-    edges = []
-    for r in rels:
-        if nodes is not None and (r.subject not in nodes or r.object not in nodes):
-            continue
-        names = relation.get(r.predicate)
-        if names is None:
-            names = relation[r.predicate] = (kg.schema.relation_label(r.predicate), local_name(r.predicate))
-        sources = []
-        for s in r.sources:
-            d = shared.get(s.iri)
-            if d is None:
-                d = shared[s.iri] = {
-                    "title": s.title,
-                    "publisher": s.publisher,
-                    "url": s.url,
-                    "date": s.date,
-                    "iri": s.iri,
-                }
-            sources.append(d)
-        attrs = {
-            "relation": names[0],
-            "relation_iri": r.predicate,
-            "relation_name": names[1],
-            **r.qualifiers(),
-            "according_to": r.according_to,
-            "sources": sources,
-            "statement": r.iri,
-        }
-        edges.append((r.subject, r.object, r.iri or f"{r.subject} {r.predicate} {r.object}", attrs))
-    return edges
 
 
 def _ego(kg: KnowledgeGraph, focus: str, depth: int, node_ok, edge_ok) -> tuple[dict, list[Edge]]:
@@ -361,7 +328,7 @@ def _ego_from_store(kg: KnowledgeGraph, focus: str, depth: int, node_ok, edge_ok
         if not frontier:
             break
         read_around(kg, frontier, cols, budget)
-        around = [e for e in _edges(kg, cols.relationships(around=frontier), None) if edge_ok(e[3])]
+        around = [e for e in cols.edges(around=frontier) if edge_ok(e[3])]
         ring: dict[str, dict] = {}
         if ring_number < depth:  # the last pass only collects links among the outer ring
             unseen = {end for e in around for end in e[:2]} - set(nodes)

@@ -179,13 +179,13 @@ class ScaleSteps:
             gc.collect()
             try:
                 from graphkit.model.columns import read_all
-                from graphkit.projection import _build, _edges, _entity_nodes
+                from graphkit.projection import _build, _entity_nodes
 
                 t0 = time.perf_counter()
                 cols = read_all(kg)
                 t1 = time.perf_counter()
                 nodes = _entity_nodes(kg, cols)
-                edge_list = _edges(kg, cols.relationships(), nodes)
+                edge_list = cols.edges(between=nodes)
                 t2 = time.perf_counter()
                 graph = _build(nodes, edge_list)
                 t3 = time.perf_counter()

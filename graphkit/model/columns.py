@@ -12,13 +12,15 @@ backend's SPARQL API alone, on embedded and remote stores alike.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
+from operator import itemgetter
 from typing import Any
 
 import pyoxigraph as ox
 
 from graphkit.model.graph import KnowledgeGraph
 from graphkit.model.relationships import Relationship, SourceRef, inverses
+from graphkit.model.schema import local_name
 from graphkit.store.base import guarded
 from graphkit.vocab import DCTERMS, GK, PROV, RDF, RDFS, SCHEMA, SKOS
 
@@ -43,6 +45,32 @@ _SOURCE_META = {
     SCHEMA + "url": "url",
     DCTERMS + "issued": "date",
 }
+#: The qualifiers of a statement, under the names edges use, in edge attribute order.
+_FIELDS = (*_DATES.items(), (_APPROX, "date_approximate"), *_TEXTS.items())
+_SINGLE = ("date", "start", "end")
+#: What a plain triple has for them.
+_PLAIN = {
+    "date": None,
+    "start": None,
+    "end": None,
+    "date_approximate": False,
+    "description": None,
+    "quote": None,
+    "grounds": None,
+}
+Edge = tuple[str, str, str, dict[str, Any]]
+
+
+_FIRST_FOUR = itemgetter(0, 1, 2, 3)
+
+
+def _common(small: dict[str, Any], other: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    """(key, value in ``small``) for the keys of ``small`` that ``other`` holds, walking the smaller."""
+    if len(small) <= len(other):
+        return ((k, v) for k, v in small.items() if k in other)
+    return ((k, small[k]) for k in other if k in small)
+
+
 #: Every predicate a whole-store read scans, besides the relation types.
 _SCANNED = (
     TYPE,
@@ -96,25 +124,31 @@ class Columns:
         self.statements: set[str] = set()
         self.direct: set[tuple[str, str, str]] = set()
         self.described: set[str] = set()  # subjects whose every property has been read
+        self._relation_names: dict[str, tuple[str, str]] = {}
 
     # -- rows in ----------------------------------------------------------------------
 
     def scan(self, predicate: str, rows: Iterable) -> None:
         """Take the (subject term, object term) rows of one predicate."""
-        col = self.columns.setdefault(predicate, {})
-        more = self.more
         blank = ox.BlankNode
-        named = predicate in _NAMED
-        for s, o in rows:
-            key = s.value
-            if type(s) is blank:
-                key = "_:" + key
-            if named:
-                value = o.value
-                if type(o) is blank:
-                    value = "_:" + value
-            else:
-                value = o
+        if predicate in _NAMED:
+            pairs = [
+                (
+                    "_:" + s.value if type(s) is blank else s.value,
+                    "_:" + o.value if type(o) is blank else o.value,
+                )
+                for s, o in rows
+            ]
+        else:
+            pairs = [("_:" + s.value if type(s) is blank else s.value, o) for s, o in rows]
+        col = self.columns.get(predicate)
+        if col is None:  # the usual case: one scan per predicate, one value per subject
+            col = self.columns[predicate] = dict(pairs)
+            if len(col) == len(pairs):
+                return
+            col.clear()
+        more = self.more
+        for key, value in pairs:
             if key in col:
                 more.setdefault((predicate, key), []).append(value)
             else:
@@ -134,6 +168,19 @@ class Columns:
         for p_iri, pairs in by_predicate.items():
             self.scan(p_iri, pairs)
 
+    def links(self, predicate: str, rows: Iterable) -> None:
+        """Take the (subject term, object term) rows of one relation type: plain relation triples."""
+        blank, literal = ox.BlankNode, ox.Literal
+        self.direct.update(
+            (
+                "_:" + s.value if type(s) is blank else s.value,
+                predicate,
+                "_:" + o.value if type(o) is blank else o.value,
+            )
+            for s, o in rows
+            if type(o) is not literal
+        )
+
     def values(self, predicate: str, subject: str) -> list[Any]:
         """Every value of one subject's predicate."""
         col = self.columns.get(predicate)
@@ -148,84 +195,140 @@ class Columns:
         """The predicates that have a second value for some subject (the rest are read directly)."""
         return {p for p, _ in self.more}
 
-    def relationships(self, around: set[str] | None = None) -> list[Relationship]:
-        """The relationships found (those touching ``around`` if given), sorted.
+    def _statements(self) -> list[str]:
+        types = self.columns.get(TYPE, {})
+        extra = self.more
+        return [i for i, t in types.items() if t == RELATIONSHIP or RELATIONSHIP in extra.get((TYPE, i), ())]
 
-        A field given twice keeps its smallest value (the earliest date), text
-        fields with several values are sorted and joined with ``"; "``.
+    def edges(self, around: set[str] | None = None, between: Container[str] | None = None) -> list[Edge]:
+        """(subject, object, key, attributes) of each relationship, sorted, as projections want them.
+
+        Those touching ``around`` if given, those whose both ends are in
+        ``between`` if given. A field given twice keeps its smallest value
+        (the earliest date); text fields with several values are sorted and
+        joined with ``"; "``. A source cited by many relationships gets one
+        attribute dict, shared by their edges. Plain relation triples that no
+        statement describes come with ``statement: None`` and no sources.
         """
         cols, multi = self.columns, self._multi()
-        types = cols.get(TYPE, {})
-        statements = [
-            i for i, t in types.items() if t == RELATIONSHIP or RELATIONSHIP in self.more.get((TYPE, i), ())
-        ]
         # Each field: (attribute, predicate, column, has several values somewhere).
-        fields = [
-            (name, p, cols[p], p in multi)
-            for p, name in (*_DATES.items(), *_TEXTS.items(), (_APPROX, "approximate"))
-            if cols.get(p)
-        ]
+        fields = [(name, p, cols[p], p in multi) for p, name in _FIELDS if cols.get(p)]
         ends = [(cols.get(p, {}), p, p in multi) for p in (SUBJECT, PREDICATE, OBJECT)]
+        (subjects, _, s_multi), (predicates, _, p_multi), (objects, _, o_multi) = ends
         cited, cited_multi = cols.get(DERIVED, {}), DERIVED in multi
-        refs: dict[str, SourceRef] = {}
-        out = []
+        names = self._relation_names
+        keyed: list[tuple[str, str, str, str, Edge]] = []
+        attrs_of: dict[str, dict[str, Any]] = {}
         qualified = set()
-        for iri in statements:
-            spo = []
-            for col, predicate, several in ends:
-                value = col.get(iri)
-                if value is not None and several:
-                    # A statement naming two subjects is a data error: the smallest, whatever the order.
-                    value = min(self.values(predicate, iri))
-                spo.append(value)
-            s, p, o = spo
+        for iri in self._statements():
+            s, p, o = subjects.get(iri), predicates.get(iri), objects.get(iri)
             if s is None or p is None or o is None:
                 continue
+            if s_multi or p_multi or o_multi:
+                # A statement naming two subjects is a data error: the smallest, whatever the order.
+                s, p, o = (
+                    min(self.values(pred, iri)) if several else v
+                    for v, (_, pred, several) in zip((s, p, o), ends, strict=True)
+                )
             qualified.add((s, p, o))
             if around is not None and s not in around and o not in around:
                 continue
-            rel = Relationship(iri, s, p, o)
-            for name, predicate, col, several in fields:
-                term = col.get(iri)
-                if term is None:
-                    continue
+            if between is not None and (s not in between or o not in between):
+                continue
+            relation = names.get(p) or self._name(p)
+            attrs = attrs_of[iri] = {
+                "relation": relation[0],
+                "relation_iri": p,
+                "relation_name": relation[1],
+                "date": None,
+                "start": None,
+                "end": None,
+                "date_approximate": False,
+                "description": None,
+                "quote": None,
+                "grounds": None,
+                "according_to": [],
+                "sources": [],
+                "statement": iri,
+            }
+            keyed.append((p, s, o, iri, (s, o, iri, attrs)))
+        # Then column by column (a column may also hold other subjects: entity descriptions).
+        for name, predicate, col, several in fields:
+            for iri, attrs in _common(attrs_of, col):
                 if not several:
-                    found = [term.value]
+                    value = col[iri].value
+                    found = [value]
                 else:
                     found = sorted({v.value for v in self.values(predicate, iri)})
-                if name in ("date", "start", "end"):
-                    setattr(rel, name, found[0])  # a date given twice keeps the earliest
-                elif name == "approximate":
-                    rel.approximate = any(v in ("true", "1") for v in found)
+                    value = found[0]  # a date given twice keeps the earliest
+                if name in _SINGLE:
+                    attrs[name] = value
+                elif name == "date_approximate":
+                    attrs[name] = any(v in ("true", "1") for v in found)
                 elif name == "according_to":
-                    rel.according_to = found
+                    attrs[name] = found
                 else:
-                    setattr(rel, name, "; ".join(found))
-            first_source = cited.get(iri)
-            if first_source is not None:
-                for src in sorted(set(self.values(DERIVED, iri))) if cited_multi else (first_source,):
-                    ref = refs.get(src)
-                    if ref is None:
-                        ref = refs[src] = self._source(src)
-                    rel.sources.append(ref)
-                if len(rel.sources) > 1:
-                    rel.sources.sort(key=lambda x: (x.date or "", x.title or "", x.iri))
-            out.append(rel)
+                    attrs[name] = value if not several else "; ".join(found)
+        shared: dict[str, dict[str, Any]] = {}
+        for iri, attrs in _common(attrs_of, cited):
+            sources = attrs["sources"]
+            for src in sorted(set(self.values(DERIVED, iri))) if cited_multi else (cited[iri],):
+                d = shared.get(src)
+                if d is None:
+                    d = shared[src] = self._source(src)
+                sources.append(d)
+            if len(sources) > 1:
+                sources.sort(key=lambda x: (x["date"] or "", x["title"] or "", x["iri"]))
         for s, p, o in self.direct:
             if around is not None and s not in around and o not in around:
                 continue
+            if between is not None and (s not in between or o not in between):
+                continue
             if (s, p, o) not in qualified and (o, self.inverse[p], s) not in qualified:
-                out.append(Relationship(None, s, p, o))
-        out.sort(key=lambda r: (r.predicate, r.subject, r.object, r.iri or ""))
+                relation = names.get(p) or self._name(p)
+                attrs = {
+                    "relation": relation[0],
+                    "relation_iri": p,
+                    "relation_name": relation[1],
+                    **_PLAIN,
+                    "according_to": [],
+                    "sources": [],
+                    "statement": None,
+                }
+                keyed.append((p, s, o, "", (s, o, f"{s} {p} {o}", attrs)))
+        keyed.sort(key=_FIRST_FOUR)
+        return [k[4] for k in keyed]
+
+    def _name(self, predicate: str) -> tuple[str, str]:
+        names = (self.kg.schema.relation_label(predicate), local_name(predicate))
+        self._relation_names[predicate] = names
+        return names
+
+    def relationships(self, around: set[str] | None = None) -> list[Relationship]:
+        """The relationships found (those touching ``around`` if given), sorted as :meth:`edges`."""
+        refs: dict[str, SourceRef] = {}
+        out = []
+        for s, o, _, attrs in self.edges(around):
+            rel = Relationship(attrs["statement"], s, attrs["relation_iri"], o)
+            for name in (*_SINGLE, "description", "quote", "grounds"):
+                setattr(rel, name, attrs[name])
+            rel.approximate = attrs["date_approximate"]
+            rel.according_to = attrs["according_to"]
+            for d in attrs["sources"]:
+                ref = refs.get(d["iri"])
+                if ref is None:
+                    ref = refs[d["iri"]] = SourceRef(**d)
+                rel.sources.append(ref)
+            out.append(rel)
         return out
 
-    def _source(self, iri: str) -> SourceRef:
-        ref = SourceRef(iri)
+    def _source(self, iri: str) -> dict[str, Any]:
+        found = {"title": None, "publisher": None, "url": None, "date": None, "iri": iri}
         for predicate, name in _SOURCE_META.items():
-            found = self.values(predicate, iri)
-            if found:
-                setattr(ref, name, min(v.value for v in found))
-        return ref
+            values = self.values(predicate, iri)
+            if values:
+                found[name] = min(v.value for v in values)
+        return found
 
     def entities(self, iris: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
         """Entity IRI -> {"types": set of class IRIs, "literals": [(predicate, term)]}."""
@@ -261,24 +364,33 @@ def _pairs(kg: KnowledgeGraph, predicate: str) -> Iterator:
     return guarded(kg.query(f"SELECT ?s ?o WHERE {{ ?s {ox.NamedNode(predicate)} ?o }}"))
 
 
-def read_all(kg: KnowledgeGraph) -> Columns:
-    """Every entity and relationship, one single-pattern scan per predicate.
+def _predicates(kg: KnowledgeGraph) -> set[str]:
+    """The predicates the store uses: one count the engine makes without handing over rows."""
+    rows = guarded(kg.query("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p"))
+    return {p.value for p, _ in rows if type(p) is ox.NamedNode}
 
-    Entity literals other than labels and aliases come from one more query
-    that skips the predicates already read.
+
+def read_all(kg: KnowledgeGraph) -> Columns:
+    """Every entity and relationship, one single-pattern scan per predicate the store uses.
+
+    Predicates the store does not use are not read. Relation triples are
+    read one relation type at a time; the literal properties of entities
+    other than those already read come from one more scan of the remaining
+    predicates.
     """
     cols = Columns(kg)
+    present = _predicates(kg)
     for predicate in _SCANNED:
-        cols.scan(predicate, _pairs(kg, predicate))
-    relations = " ".join(str(ox.NamedNode(p)) for p in cols.inverse)
-    cols.triples(guarded(kg.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {relations} }} ?s ?p ?o }}")))
-    classes = " ".join(str(ox.NamedNode(c)) for c in sorted(cols.entity_classes))
-    skip = ", ".join(str(ox.NamedNode(p)) for p in _SCANNED)
-    rest = (
-        f"SELECT ?s ?p ?o WHERE {{ VALUES ?type {{ {classes} }} ?s a ?type . ?s ?p ?o "
-        f"FILTER(isLiteral(?o) && ?p NOT IN ({skip})) }}"
-    )
-    cols.triples({tuple(row) for row in guarded(kg.query(rest))})  # an entity with two types comes twice
+        if predicate in present:
+            cols.scan(predicate, _pairs(kg, predicate))
+    for predicate in sorted(cols.inverse):
+        if predicate in present:
+            cols.links(predicate, _pairs(kg, predicate))
+    others = sorted(present - set(_SCANNED) - set(cols.inverse))
+    if others:
+        values = " ".join(str(ox.NamedNode(p)) for p in others)
+        query = f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o FILTER(isLiteral(?o)) }}"
+        cols.triples(guarded(kg.query(query)))
     return cols
 
 
