@@ -3,7 +3,8 @@
 Each command opens the store, calls one library function and formats the
 result. Commands live in small modules by topic and are imported only when
 they run, so ``graphkit --version`` and ``graphkit --help`` never load
-rdflib, networkx or the renderer.
+rdflib, networkx or the renderer; ``graphkit --version`` does not even load
+click. The click group itself is in :mod:`graphkit.cli.app`.
 
 To add a command, write it in a module under ``graphkit/cli/`` and add one
 row to :data:`COMMANDS`: its name, ``"module:function"`` and the first line
@@ -12,16 +13,14 @@ of its docstring (a test checks that the two agree).
 
 from __future__ import annotations
 
-import contextlib
 import importlib
-import os
 import sys
-from typing import Any
-
-import click
+from typing import TYPE_CHECKING, Any
 
 from graphkit.__about__ import __version__
-from graphkit.cli.output import OutputGroup
+
+if TYPE_CHECKING:
+    import click
 
 #: Exit status after Ctrl-C, as shells report a process ended by SIGINT.
 INTERRUPTED = 130
@@ -99,65 +98,35 @@ def load_command(name: str) -> click.Command:
     return getattr(importlib.import_module(module_name), attr)
 
 
-class LazyGroup(OutputGroup):
-    """A click group that imports a command's module only when it runs.
+class _Main:
+    """The ``graphkit`` command: the click group of :mod:`graphkit.cli.app`, loaded on first use.
 
-    Ctrl-C ends any command with one line and exit status 130 (128 + SIGINT),
-    never a traceback; engine work runs where it can be abandoned
-    (:mod:`graphkit.store.worker`), so this happens within a fraction of a second.
+    Called with no arguments, as the installed ``graphkit`` program calls it,
+    it answers ``--version`` without importing click, and it owns the
+    process: engine work then runs on the main thread, where a guard thread
+    may end the process on Ctrl-C (:mod:`graphkit.store.guard`). Called with
+    arguments, or through click's ``CliRunner`` (which calls ``main.main``),
+    it runs the group in this process and never ends it.
+
+    >>> main.name
+    'main'
     """
 
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except KeyboardInterrupt:
-            with contextlib.suppress(Exception):
-                click.echo("\nInterrupted.", err=True)
-            if "graphkit.store.worker" in sys.modules and sys.modules["graphkit.store.worker"].busy():
-                # An abandoned engine call is still running in native code: shutting the
-                # interpreter down under it can abort the process, so leave at once.
-                with contextlib.suppress(Exception):
-                    sys.stdout.flush()
-                    sys.stderr.flush()
-                os._exit(INTERRUPTED)
-            sys.exit(INTERRUPTED)
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        as_program = not args and not kwargs
+        if as_program and sys.argv[1:] == ["--version"]:
+            sys.stdout.write(f"graphkit, version {__version__}\n")
+            return 0
+        from graphkit.cli.app import main as group
 
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(set(COMMANDS) | set(self.commands))
+        group.owns_process = group.owns_process or as_program
+        return group(*args, **kwargs)
 
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name in self.commands:
-            return self.commands[cmd_name]
-        if cmd_name in COMMANDS:
-            return load_command(cmd_name)
-        return None
+    def __getattr__(self, name: str) -> Any:
+        from graphkit.cli.app import main as group
 
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        # The short help comes from the table, so listing commands imports nothing.
-        names = self.list_commands(ctx)
-        if not names:
-            return
-        limit = formatter.width - 6 - max(len(name) for name in names)
-        rows = []
-        for name in names:
-            if name in COMMANDS:
-                text = click.utils.make_default_short_help(COMMANDS[name][1], limit)
-            else:
-                text = self.commands[name].get_short_help_str(limit)
-            rows.append((name, text))
-        with formatter.section("Commands"):
-            formatter.write_dl(rows)
+        return getattr(group, name)
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="graphkit")
-def main() -> None:
-    """graphkit: a sourced knowledge graph of governments and technology companies.
-
-    Every relationship carries its dates and the sources that report it.
-    Without --store, commands use the bundled dataset.
-
-    Example:
-
-        graphkit show "Judith Collins"
-    """
+#: The ``graphkit`` command line (a click group).
+main = _Main()

@@ -64,15 +64,16 @@ def guarded(rows: Iterable) -> Iterator:
 
 
 def is_solutions(result: object) -> bool:
-    """True for the rows of a SELECT: the engine's own, or streamed by a worker thread.
+    """True for the rows of a SELECT: the engine's own, or read through a worker or the guard.
 
     >>> import graphkit
     >>> with graphkit.open() as kg:
     ...     is_solutions(kg.query("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1"))
     True
     """
+    from graphkit.store.guard import Rows
     from graphkit.store.worker import Streamed
 
-    if isinstance(result, Streamed):
+    if isinstance(result, (Streamed, Rows)):
         return result.variables is not None
     return isinstance(result, ox.QuerySolutions)

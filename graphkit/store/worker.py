@@ -11,6 +11,11 @@ the process ends (the command line exits at once).
 Results are read the same way: a worker pulls rows in growing batches into
 a small queue, so memory stays bounded and the main thread never blocks
 in the engine.
+
+That is for library callers (a notebook), who must get a KeyboardInterrupt
+or a QueryTimeout they can catch. The command line owns its process and may
+end it: after :func:`own_process`, engine calls on the main thread run
+there, watched by a guard thread (:mod:`graphkit.store.guard`).
 """
 
 from __future__ import annotations
@@ -112,6 +117,23 @@ class Deadline:
             raise _timed_out(self.seconds or 0)
 
 
+_owned = False
+
+
+def own_process() -> None:
+    """Run engine calls of the main thread on it from now on, watched by a guard that may end the process.
+
+    For the command line only: Ctrl-C, a timeout or the memory budget then
+    end the process when they cannot reach the main thread inside the engine.
+    """
+    global _owned
+    _owned = True
+
+
+def _here() -> bool:
+    return _owned and threading.current_thread() is threading.main_thread()
+
+
 _jobs: queue.SimpleQueue = queue.SimpleQueue()
 _idle = 0
 _threads = 0
@@ -163,6 +185,10 @@ def call(function: Callable[[], T], deadline: Deadline | None = None) -> T:
     >>> call(lambda: 6 * 7)
     42
     """
+    if _here():
+        from graphkit.store import guard
+
+        return guard.call(function, deadline)
     box: dict[str, Any] = {}
     done = threading.Event()
 
@@ -198,6 +224,10 @@ def query(start: Callable[[], Any], deadline: Deadline | None = None) -> Any:
     >>> list(query(lambda: ox.Store().query("SELECT ?x WHERE { VALUES ?x { 1 2 } }")))[1]["x"].value
     '2'
     """
+    if _here():
+        from graphkit.store import guard
+
+        return guard.query(start, deadline)
     channel = _Channel(deadline)
     submit(lambda: _produce(start, channel))
     kind, value, first, finished = channel.receive()

@@ -1,0 +1,105 @@
+"""As a program, graphkit reads engine results on the main thread, and a guard thread stops it.
+
+The library (a notebook) keeps the worker thread, so its callers get errors
+they can catch; these tests pin the command line's side.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from click.testing import CliRunner
+
+import graphkit
+from graphkit.cli import main
+from graphkit.store import worker
+
+# The installed program's way in: ``main()`` with no arguments.
+THREADS_AT_EXIT = (
+    "import atexit, sys, threading\n"
+    "atexit.register(lambda: print(sorted({t.name for t in threading.enumerate()}), file=sys.stderr))\n"
+    "from graphkit.cli import main\n"
+    "main()\n"
+)
+GRAPHKIT = [sys.executable, "-c", "from graphkit.cli import main; main()"]
+ALL_ROWS = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
+
+
+def test_the_program_reads_rows_on_the_main_thread_under_a_guard(persistent_store):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            THREADS_AT_EXIT,
+            "query",
+            ALL_ROWS,
+            "-F",
+            "tsv",
+            "--store",
+            str(persistent_store),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    threads = result.stderr.strip().splitlines()[-1]
+    assert "graphkit guard" in threads and "graphkit worker" not in threads
+    with graphkit.open(persistent_store, read_only=True) as kg:
+        assert len(result.stdout.splitlines()) == kg.triple_count() + 1
+
+
+def test_in_process_calls_never_hand_the_process_to_the_guard():
+    """CliRunner (and ``main([...])``) run inside someone else's process: it must never be ended."""
+    result = CliRunner().invoke(main, ["query", "ASK { ?s ?p ?o }"])
+    assert result.exit_code == 0
+    assert not worker._owned
+    with graphkit.open() as kg:
+        assert type(kg.query(ALL_ROWS)).__name__ == "Streamed"
+
+
+def test_version_is_answered_without_click():
+    code = "import sys; sys.argv = ['graphkit', '--version']\nfrom graphkit.cli import main\nmain()\nprint('click' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines() == [f"graphkit, version {graphkit.__version__}", "False"]
+
+
+def test_the_memory_budget_stops_the_engine_with_a_clear_error():
+    started = time.monotonic()
+    result = subprocess.run(
+        [*GRAPHKIT, "query", "SELECT * WHERE { ?a ?x ?b . ?c ?y ?d } ORDER BY ?a ?b ?c ?d", "-F", "tsv"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "GRAPHKIT_MAX_MEMORY": "200"},
+    )
+    assert result.returncode == 1
+    assert "Error: the engine grew past 200 MB of memory and was stopped" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert time.monotonic() - started < 60
+
+
+def test_ctrl_c_while_rows_are_written_is_taken_by_the_main_thread_once(persistent_store):
+    """Stopped between rows (in Python, not in the engine): one message, exit 130, no traceback."""
+    query = "SELECT * WHERE { ?a ?x ?b . ?c ?y ?d }"
+    process = subprocess.Popen(
+        [*GRAPHKIT, "query", query, "-F", "tsv", "--store", str(persistent_store)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    process.stdout.read(200_000)  # rows are flowing; now the pipe fills and the writer waits
+    time.sleep(0.5)
+    process.send_signal(signal.SIGINT)
+    sent = time.monotonic()
+    while process.poll() is None and time.monotonic() - sent < 20:
+        process.stdout.read(65536)
+    err = process.stderr.read().decode() if process.stderr else ""
+    assert process.wait(timeout=20) == 130
+    assert time.monotonic() - sent < 5
+    assert err.count("Interrupted.") == 1, err
+    assert "Traceback" not in err
