@@ -298,8 +298,9 @@ class Pipeline:
         text: list[str] = []
         count = 0
         for res in batch:
+            found = existing.get(res.iri)
             # Values compared as values: an engine may answer "1" for "true"^^xsd:boolean.
-            old = {(p.value, str(canonical(o))) for p, o in existing.get(res.iri, ())}
+            old = {(p.value, str(canonical(o))) for p, o in found} if found else set()
             if old and res.kind == "entities":
                 old = {(p, o) for p, o in old if owned_by_entity(p, o)}
             if not old:  # most records of a large import: nothing to compare
