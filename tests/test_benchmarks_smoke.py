@@ -84,4 +84,5 @@ def test_import_bench_runs(tmp_path):
     )
     rows = {row["step"]: row for row in json.loads(out.read_text())["rows"]}
     assert rows["csv_import"]["triples"] == rows["csv_import"]["baseline_triples"] > 2000
+    assert rows["csv_import"]["floor_s"] > 0 and rows["csv_import"]["ratio_to_floor"] > 0
     assert rows["ftm_import"]["triples"] > 300 and rows["ftm_import"]["rss_mb"] > 0
