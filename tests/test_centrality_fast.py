@@ -11,6 +11,7 @@ from graphkit.analysis import centrality
 from graphkit.errors import GraphkitError
 
 centrality_module = importlib.import_module("graphkit.analysis.centrality")  # the module, not the function
+betweenness_module = importlib.import_module("graphkit.analysis.betweenness")
 
 
 def graph(n: int, seed: int = 1) -> nx.MultiDiGraph:
@@ -32,18 +33,64 @@ def test_igraph_matches_networkx_exactly_on_a_small_graph(measure):
     assert max(abs(exact[n] - fast[n]) for n in exact) < 1e-5
 
 
-def test_big_graphs_sample_betweenness_and_say_so(monkeypatch):
+def with_trees(seed: int) -> nx.MultiDiGraph:
+    """Cycles with trees hanging off them, a tree on its own, an isolated pair and a loner."""
+    simple = nx.gnm_random_graph(200, 230, seed=seed)
+    simple = nx.disjoint_union(simple, nx.random_labeled_tree(30, seed=seed))
+    simple = nx.disjoint_union(simple, nx.path_graph(2))
+    simple.add_node("alone")
+    g = nx.MultiDiGraph()
+    g.add_nodes_from((f"e{n}", {"label": f"E {n}"}) for n in simple)
+    g.add_edges_from((f"e{u}", f"e{v}") for u, v in simple.edges())
+    g.add_edge("e3", "e3")  # a self-loop is no path
+    return g
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_igraph_betweenness_is_exact_within_the_budget(seed):
+    g = with_trees(seed)
+    info: dict = {}
+    fast = {
+        r["entity_iri"]: r["score"]
+        for r in centrality(g, "betweenness", top=None, backend="igraph", info=info)
+    }
+    exact = {r["entity_iri"]: r["score"] for r in centrality(g, "betweenness", top=None, backend="networkx")}
+    assert info == {"backend": "igraph", "exact": True}
+    assert fast.keys() == exact.keys()
+    assert max(abs(exact[n] - fast[n]) for n in exact) < 1e-6
+
+
+def test_big_graphs_estimate_betweenness_and_say_how(monkeypatch):
+    monkeypatch.setattr(betweenness_module, "EXACT_WORK", 0)
+    monkeypatch.setattr(betweenness_module, "SAMPLE_WORK", 200 * 1_800)
     monkeypatch.setattr(centrality_module, "FAST_ABOVE", 400)
-    monkeypatch.setattr(centrality_module, "SAMPLE_SOURCES", 200)
-    g = graph(1000)
+    g = graph(600)
     info: dict = {}
     top = centrality(g, "betweenness", top=10, info=info)
-    assert info == {"backend": "igraph", "sampled_sources": 200}
+    # Every vertex of this graph has two or more neighbours: all could be sources.
+    assert info == {"backend": "igraph", "exact": False, "sampled_sources": 200, "sources_of": 600}
     exact = centrality(nx.MultiDiGraph(g), "betweenness", top=10, backend="networkx")
-    # Brandes-Pich sampling keeps the hubs on top.
     overlap = {r["entity_iri"] for r in top} & {r["entity_iri"] for r in exact}
     assert len(overlap) >= 8
     assert top == centrality(g, "betweenness", top=10)  # seeded: the same every time
+
+
+def test_the_estimate_is_unbiased_where_trees_hang(monkeypatch):
+    """Averaged over seeds, the sampled estimate converges on the exact scores."""
+    from graphkit.analysis.fast_graph import to_igraph
+
+    g, _ = to_igraph(with_trees(4))
+    exact = betweenness_module.estimate(g)
+    monkeypatch.setattr(betweenness_module, "EXACT_WORK", 0)
+    mean = sum(betweenness_module.estimate(g, seed=s) for s in range(40)) / 40
+    top = exact.argsort()[-10:]
+    assert abs(mean[top] - exact[top]).max() < 0.15 * exact[top].min()
+
+
+def test_top_keeps_no_more_rows_than_asked_and_ranks_ties_by_label():
+    g = nx.MultiDiGraph([("hub", f"leaf{i}") for i in range(6)])
+    rows = centrality(g, "degree", top=3)
+    assert [r["entity"] for r in rows] == ["hub", "leaf0", "leaf1"]
 
 
 def test_small_graphs_stay_exact_networkx():

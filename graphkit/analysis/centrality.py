@@ -1,25 +1,27 @@
 """Who matters most: degree, betweenness, PageRank and eigenvector centrality.
 
 Small graphs are ranked with networkx. Above :data:`FAST_ABOVE` entities,
-PageRank and betweenness run in igraph (C) when it is installed, and
-betweenness is estimated from :data:`SAMPLE_SOURCES` randomly chosen (seeded)
-source entities instead of all of them (Brandes and Pich's estimator, as in
-networkx's ``k``): exact betweenness grows with entities × relationships.
+PageRank and betweenness run in igraph (C) when it is installed; betweenness
+there is exact while it fits a work budget and estimated above it (see
+:mod:`graphkit.analysis.betweenness`). With ``backend="networkx"`` or
+``"parallel"``, betweenness above :data:`FAST_ABOVE` entities is estimated from
+:data:`SAMPLE_SOURCES` sources (networkx's ``k``): exact betweenness grows with
+entities × relationships.
 """
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from graphkit.errors import GraphkitError
 
-#: Above this many entities, the default backend is igraph and betweenness is sampled.
+#: Above this many entities, the default backend is igraph.
 FAST_ABOVE = 5_000
-#: Source entities sampled for betweenness on big graphs.
+#: Source entities sampled by networkx's betweenness above FAST_ABOVE entities.
 SAMPLE_SOURCES = 1_000
 BACKENDS = ("auto", "networkx", "igraph", "parallel")
 
@@ -37,41 +39,26 @@ def _simple_undirected(graph: nx.Graph) -> nx.Graph:
     return simple
 
 
-def _igraph(graph: nx.Graph) -> tuple[Any, list[str]]:
-    """The simple undirected graph as an igraph Graph, and the node of each vertex index."""
-    import igraph as ig
-
-    names = sorted(graph.nodes)
-    index = {n: i for i, n in enumerate(names)}
-    pairs = set()
-    for u, v in graph.edges():
-        if u != v:
-            i, j = index[u], index[v]
-            pairs.add((i, j) if i < j else (j, i))
-    return ig.Graph(n=len(names), edges=sorted(pairs)), names
-
-
 def _degree(graph: nx.Graph, backend: str | None = None, info: dict | None = None) -> dict:
     return nx.degree_centrality(_simple_undirected(graph)) if len(graph) > 1 else {n: 0.0 for n in graph}
 
 
 def _betweenness(graph: nx.Graph, backend: str | None = None, info: dict | None = None) -> dict:
-    n = len(graph)
-    sample = SAMPLE_SOURCES if n > FAST_ABOVE and n > SAMPLE_SOURCES else None
-    if sample and info is not None:
-        info["sampled_sources"] = sample
     if backend == "igraph":
-        if n < 3:
-            return dict.fromkeys(graph, 0.0)
-        g, names = _igraph(graph)
-        sources = sorted(random.Random(0).sample(range(n), sample)) if sample else None
-        raw = g.betweenness(directed=False, sources=sources, targets=None if sources is None else range(n))
-        # igraph counts each pair once; networkx's normalisation counts both directions.
-        scale = 2.0 / ((n - 1) * (n - 2)) * (n / sample if sample else 1.0)
-        return {name: value * scale for name, value in zip(names, raw, strict=True)}
+        from graphkit.analysis.betweenness import estimate
+        from graphkit.analysis.fast_graph import local_order, to_igraph
+
+        g, names = to_igraph(graph)
+        g, old = local_order(g)
+        scores = estimate(g, info)
+        return {names[i]: float(score) for i, score in zip(old.tolist(), scores.tolist(), strict=True)}
     kwargs: dict[str, Any] = {"backend": backend} if backend == "parallel" else {}
-    if sample:
-        kwargs.update(k=sample, seed=0)
+    n = len(graph)
+    if n > FAST_ABOVE and n > SAMPLE_SOURCES:
+        kwargs.update(k=SAMPLE_SOURCES, seed=0)
+        if info is not None:
+            info["sampled_sources"] = SAMPLE_SOURCES
+            info["sources_of"] = n
     try:
         return nx.betweenness_centrality(_simple_undirected(graph), **kwargs)
     except ImportError:
@@ -100,8 +87,12 @@ def _pagerank_power(graph: nx.Graph, alpha: float = 0.85, tol: float = 1.0e-10) 
 def _pagerank(graph: nx.Graph, backend: str | None = None, info: dict | None = None) -> dict:
     # Relationships are mostly reported, not "votes": rank on the undirected graph.
     if backend == "igraph":
-        g, names = _igraph(graph)
-        return dict(zip(names, g.pagerank(directed=False, damping=0.85), strict=True))
+        from graphkit.analysis.fast_graph import local_order, to_igraph
+
+        g, names = to_igraph(graph)
+        g, old = local_order(g)
+        ranks = g.pagerank(directed=False, damping=0.85)
+        return {names[i]: rank for i, rank in zip(old.tolist(), ranks, strict=True)}
     simple = _simple_undirected(graph)
     try:
         return nx.pagerank(simple)
@@ -143,8 +134,9 @@ def centrality(
     (the scores are still computed on the whole graph). ``backend`` is
     ``auto`` (the default: networkx, or igraph above :data:`FAST_ABOVE`
     entities), ``networkx``, ``igraph`` or ``parallel`` (the nx-parallel
-    dispatch backend). Betweenness above :data:`FAST_ABOVE` entities is
-    sampled; ``info``, if given, receives ``backend`` and ``sampled_sources``.
+    dispatch backend). Betweenness on big graphs may be estimated; ``info``,
+    if given, receives ``backend`` and, for an estimate, ``sampled_sources``
+    and ``sources_of`` (how many sources an exact result searches).
 
     >>> import graphkit
     >>> from graphkit.projection import project
@@ -169,15 +161,27 @@ def centrality(
     if len(graph) == 0:
         return []
     scores = MEASURES[measure](graph, backend, info)
+    names = list(scores)
+    values = np.round(np.fromiter(scores.values(), dtype=float, count=len(names)), 6)
+    if types is not None:
+        wanted = np.fromiter(
+            (bool(set(graph.nodes[n].get("types", [])) & types) for n in names), dtype=bool, count=len(names)
+        )
+        values = np.where(wanted, values, np.nan)
+    chosen = np.flatnonzero(~np.isnan(values))
+    if top is not None and len(chosen) > top:
+        # Rows only for the top scores and whatever ties with the last of them.
+        cut = np.partition(values[chosen], len(chosen) - top)[len(chosen) - top]
+        chosen = chosen[values[chosen] >= cut]
+    rounded = {names[i]: float(values[i]) for i in chosen.tolist()}
     rows = [
         {
             "entity": str(graph.nodes[n].get("label", n)),
             "entity_iri": n,
             "type": graph.nodes[n].get("type"),
-            "score": round(float(score), 6),
+            "score": score,
         }
-        for n, score in scores.items()
-        if types is None or set(graph.nodes[n].get("types", [])) & types
+        for n, score in rounded.items()
     ]
     rows.sort(key=lambda r: (-r["score"], r["entity"].lower(), r["entity_iri"]))
     return rows if top is None else rows[:top]

@@ -158,8 +158,8 @@ def centrality(
     )
     if info.get("sampled_sources"):
         click.echo(
-            f"\nBetweenness estimated from {info['sampled_sources']:,} sampled source entities "
-            f"of {graph.number_of_nodes():,} ({info['backend']})."
+            f"\nBetweenness estimated from {info['sampled_sources']:,} sampled source entities, "
+            f"of the {info['sources_of']:,} an exact result searches from ({info['backend']})."
         )
 
 
