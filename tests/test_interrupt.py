@@ -73,6 +73,29 @@ def test_ctrl_c_stops_a_load_and_the_next_load_cleans_up(tmp_path):
     assert not list(tmp_path.glob(".kg.loading-*"))
 
 
+def test_ctrl_c_stops_an_import_into_a_new_store_and_the_next_write_cleans_up(tmp_path):
+    """The engine loads while the rows are read; Ctrl-C stops both at once."""
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    with (folder / "entities.csv").open("w") as fh:
+        fh.write("id,label,type\n")
+        for i in range(300_000):
+            fh.write(f"e{i},Entity number {i},Company\n")
+    store = tmp_path / "kg"
+    result, elapsed = _interrupt_when_busy(["import", str(folder), "--store", str(store)], cpu=2.5)
+    assert result.returncode == 130, result.stderr
+    assert "Traceback" not in result.stderr
+    assert elapsed < 2.0
+    assert not store.exists()
+    small = tmp_path / "small.nt"
+    small.write_text('<http://example.org/a> <http://example.org/p> "x" .\n')
+    again = subprocess.run(
+        [*GRAPHKIT, "load", str(small), "--store", str(store)], capture_output=True, text=True, timeout=120
+    )
+    assert again.returncode == 0, again.stderr
+    assert not list(tmp_path.glob(".kg.importing-*"))
+
+
 @pytest.mark.parametrize("where", ["bundled", "embedded"])
 def test_timeout_bounds_an_embedded_query(where, persistent_store):
     store = [] if where == "bundled" else ["--store", str(persistent_store)]

@@ -40,7 +40,8 @@ class StreamingLoad:
     """Feeds N-Triples text to ``store``'s bulk loader from a worker thread, in bounded chunks.
 
     Call :meth:`write` with text as it is built, then :meth:`finish` (which
-    waits for the loader and raises its error, if any) or :meth:`abort`.
+    waits for the loader and raises its error, if any), or :meth:`abort` (which
+    waits for it to stop) or :meth:`stop` (which does not: after Ctrl-C).
 
     >>> import pyoxigraph as ox
     >>> store = ox.Store()
@@ -82,6 +83,13 @@ class StreamingLoad:
         except (RuntimeError, OSError) as exc:
             raise _failed(exc) from None
         self.store = None  # the engine lets go of the folder, which can now become the store
+
+    def stop(self) -> None:
+        """Load nothing more; the chunk the engine is loading finishes in its thread."""
+        self._stop = True
+        self._parts = []
+        with contextlib.suppress(queue.Full):
+            self._queue.put_nowait(_END)
 
     def abort(self) -> None:
         """Stop loading (what was loaded is dropped with the staging folder) and wait for the loader.
@@ -176,6 +184,9 @@ def create_store(path: Path, fill: Callable[[StreamingLoad], bool], *, wait: boo
                 if not fill(load):
                     raise _NothingToWrite
                 load.finish()
+            except KeyboardInterrupt:
+                load.stop()  # no waiting for the engine: the next write removes the folder
+                raise
             except BaseException:
                 load.abort()
                 raise
