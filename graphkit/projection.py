@@ -65,34 +65,46 @@ def _entity_nodes(kg: KnowledgeGraph, cols: Columns, iris: Iterable[str] | None 
     kinds_of: dict[frozenset, tuple[str | None, str, list[str]]] = {}  # few distinct type sets
     literal = ox.Literal
     for iri, entity in found.items():
-        labels: list[tuple[int, str]] = []
-        props: dict[str, set[Any]] = {}
+        labels: list[Any] = []
+        props: dict[str, set[Any]] | None = None
         for predicate, term in entity["literals"]:
             if type(term) is not literal:
                 continue
             if predicate == LABEL:
-                labels.append((_lang_rank(term.language), term.value))
+                labels.append(term)
                 continue
             key = "aliases" if predicate == ALT_LABEL else local_name(predicate)
             if key in RESERVED_NODE_KEYS and key != "aliases":
                 key = shorten(predicate).replace(":", "_")
+            if props is None:
+                props = {}
             props.setdefault(key, set()).add(to_python(term))
-        kinds = frozenset(entity["types"])
+        kinds = entity["types"]
         known = kinds_of.get(kinds)
         if known is None:
             best = schema.most_specific(sorted(kinds))
             labels_ = sorted({schema.class_label(k) for k in kinds})
             known = kinds_of[kinds] = (best, schema.class_label(best), labels_)
+        if len(labels) == 1:
+            label = labels[0].value
+        elif labels:
+            label = min((_lang_rank(t.language), t.value) for t in labels)[1]
+        else:
+            label = local_name(iri)
         attrs: dict[str, Any] = {
             "types": list(known[2]),
-            "label": min(labels)[1] if labels else local_name(iri),
+            "label": label,
             "type": known[1],
             "type_iri": known[0],
-            "aliases": sorted({str(a) for a in props.pop("aliases", ())}),
+            "aliases": [],
         }
-        for key, values in sorted(props.items()):
-            distinct = sorted(values, key=_value_order) if len(values) > 1 else list(values)
-            attrs[key] = distinct[0] if len(distinct) == 1 else distinct
+        if props:
+            aliases = props.pop("aliases", None)
+            if aliases:
+                attrs["aliases"] = sorted({str(a) for a in aliases})
+            for key, values in sorted(props.items()):
+                distinct = sorted(values, key=_value_order) if len(values) > 1 else list(values)
+                attrs[key] = distinct[0] if len(distinct) == 1 else distinct
         nodes[iri] = attrs
     return nodes
 

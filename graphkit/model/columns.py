@@ -331,18 +331,25 @@ class Columns:
         return found
 
     def entities(self, iris: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
-        """Entity IRI -> {"types": set of class IRIs, "literals": [(predicate, term)]}."""
+        """Entity IRI -> {"types": frozenset of class IRIs, "literals": [(predicate, term)]}."""
         classes = self.entity_classes
         types = self.columns.get(TYPE, {})
         more, multi = self.more, self._multi()
+        typed_twice = TYPE in multi
+        one_class: dict[str, frozenset[str]] = {}  # shared: most entities have one class
         out: dict[str, dict[str, Any]] = {}
-        for iri in types if iris is None else iris:
-            first = types.get(iri)
-            if first is None or iri.startswith("_:"):
+        pairs = types.items() if iris is None else ((i, types.get(i)) for i in iris)
+        for iri, first in pairs:
+            if first is None:
                 continue
-            extra = more.get((TYPE, iri))
-            kinds = ({first, *extra} if extra else {first}) & classes
-            if kinds:
+            extra = more.get((TYPE, iri)) if typed_twice else None
+            if extra:
+                kinds = frozenset({first, *extra} & classes)
+            elif first in classes:
+                kinds = one_class.get(first) or one_class.setdefault(first, frozenset((first,)))
+            else:
+                continue
+            if kinds and not iri.startswith("_:"):
                 out[iri] = {"types": kinds, "literals": []}
         # Column by column: a column mostly holds other subjects (statements, sources).
         for predicate, col in self.columns.items():
