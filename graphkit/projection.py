@@ -19,16 +19,8 @@ import pyoxigraph as ox
 
 from graphkit.dates import covers, parse_period
 from graphkit.errors import GraphkitError
-from graphkit.model.columns import (
-    ALT_LABEL,
-    LABEL,
-    Columns,
-    Edge,
-    TooBig,
-    read_all,
-    read_around,
-    read_entities,
-)
+from graphkit.model.column_reads import TooBig, read_all, read_around, read_entities
+from graphkit.model.columns import ALT_LABEL, LABEL, Columns, Edge
 from graphkit.model.graph import KnowledgeGraph, to_python
 from graphkit.model.relationships import Relationship
 from graphkit.model.resolve import resolve

@@ -1,18 +1,14 @@
-"""Entities and relationships read column by column, for projections at the engine's speed.
+"""Entities and relationships assembled from columns: one dict per predicate, subject -> value.
 
-A whole-store read is a handful of single-pattern scans (one per predicate:
-``?s rdf:subject ?o``, ``?s dcterms:date ?o``...), joined in Python dicts: the
-engine never joins, and each column is read once even when two kinds of
-subject share it (``dcterms:description`` of entities and of statements).
-Around a set of entities, the same reader takes rows from batches of
-``VALUES`` queries (:data:`BATCH` entities per query), so the cost follows
-the size of the neighbourhood, not of the store. Both work through the
-backend's SPARQL API alone, on embedded and remote stores alike.
+The readers in :mod:`graphkit.model.column_reads` fill a :class:`Columns`
+(single-pattern scans of the whole store, or VALUES batches around a set of
+entities); this module joins the columns in Python dicts into entity
+attributes and relationship edges, whatever order the rows came in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from operator import itemgetter
 from typing import Any
 
@@ -21,11 +17,7 @@ import pyoxigraph as ox
 from graphkit.model.graph import KnowledgeGraph
 from graphkit.model.relationships import Relationship, SourceRef, inverses
 from graphkit.model.schema import local_name
-from graphkit.store.base import guarded
 from graphkit.vocab import DCTERMS, GK, PROV, RDF, RDFS, SCHEMA, SKOS
-
-#: Entities (or statements, or sources) named in one VALUES query.
-BATCH = 256
 
 TYPE, SUBJECT, PREDICATE, OBJECT = RDF + "type", RDF + "subject", RDF + "predicate", RDF + "object"
 LABEL, ALT_LABEL = RDFS + "label", SKOS + "altLabel"
@@ -72,7 +64,7 @@ def _common(small: dict[str, Any], other: dict[str, Any]) -> Iterator[tuple[str,
 
 
 #: Every predicate a whole-store read scans, besides the relation types.
-_SCANNED = (
+SCANNED = (
     TYPE,
     SUBJECT,
     PREDICATE,
@@ -87,21 +79,13 @@ _SCANNED = (
 )
 
 
-def _lex(term: Any) -> str:
+def lexical(term: Any) -> str:
+    """A term's value as graphkit keys it: blank nodes with their ``_:`` prefix.
+
+    >>> lexical(ox.BlankNode("b1")), lexical(ox.NamedNode("https://example.org/a"))
+    ('_:b1', 'https://example.org/a')
+    """
     return "_:" + term.value if type(term) is ox.BlankNode else term.value
-
-
-def _values(iris: Iterable[str]) -> str:
-    # IRIs come from the store, written as escaped N-Triples terms (never user text).
-    return " ".join(str(ox.NamedNode(i)) for i in iris if not i.startswith("_:"))
-
-
-def _batches(iris: Iterable[str]) -> Iterator[str]:
-    ordered = sorted(iris)
-    for start in range(0, len(ordered), BATCH):
-        values = _values(ordered[start : start + BATCH])
-        if values:
-            yield values
 
 
 _NAMED = frozenset({TYPE, SUBJECT, PREDICATE, OBJECT, DERIVED})  # columns kept as lexical strings
@@ -162,7 +146,7 @@ class Columns:
             p_iri = p.value
             if p_iri in relations:
                 if type(o) is not ox.Literal:
-                    self.direct.add((_lex(s), p_iri, _lex(o)))
+                    self.direct.add((lexical(s), p_iri, lexical(o)))
                 continue
             by_predicate.setdefault(p_iri, []).append((s, o))
         for p_iri, pairs in by_predicate.items():
@@ -365,105 +349,3 @@ class Columns:
                     else:
                         literals.append((predicate, col[iri]))
         return out
-
-
-def _pairs(kg: KnowledgeGraph, predicate: str) -> Iterator:
-    return guarded(kg.query(f"SELECT ?s ?o WHERE {{ ?s {ox.NamedNode(predicate)} ?o }}"))
-
-
-def _predicates(kg: KnowledgeGraph) -> set[str]:
-    """The predicates the store uses: one count the engine makes without handing over rows."""
-    rows = guarded(kg.query("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p"))
-    return {p.value for p, _ in rows if type(p) is ox.NamedNode}
-
-
-def read_all(kg: KnowledgeGraph) -> Columns:
-    """Every entity and relationship, one single-pattern scan per predicate the store uses.
-
-    Predicates the store does not use are not read. Relation triples are
-    read one relation type at a time; the literal properties of entities
-    other than those already read come from one more scan of the remaining
-    predicates.
-    """
-    cols = Columns(kg)
-    present = _predicates(kg)
-    for predicate in _SCANNED:
-        if predicate in present:
-            cols.scan(predicate, _pairs(kg, predicate))
-    for predicate in sorted(cols.inverse):
-        if predicate in present:
-            cols.links(predicate, _pairs(kg, predicate))
-    others = sorted(present - set(_SCANNED) - set(cols.inverse))
-    if others:
-        values = " ".join(str(ox.NamedNode(p)) for p in others)
-        query = f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o FILTER(isLiteral(?o)) }}"
-        cols.triples(guarded(kg.query(query)))
-    return cols
-
-
-class TooBig(Exception):
-    """A neighbourhood holds more statements than the budget: reading the whole store is cheaper."""
-
-
-def read_around(
-    kg: KnowledgeGraph,
-    iris: Iterable[str],
-    cols: Columns | None = None,
-    budget: Callable[[int], bool] | None = None,
-) -> Columns:
-    """The statements and plain triples touching ``iris``, with their sources, in VALUES batches.
-
-    ``budget`` is asked, once the statements are known and before they are
-    read, whether that many statements are worth reading this way; if not,
-    :class:`TooBig` is raised.
-    """
-    cols = cols or Columns(kg)
-    iris = set(iris)
-    relations = " ".join(str(ox.NamedNode(p)) for p in cols.inverse)
-    found: set[str] = set()
-    for values in _batches(iris):
-        query = (
-            f"SELECT ?r WHERE {{ VALUES ?f {{ {values} }} "
-            "VALUES ?end { rdf:subject rdf:object } ?r ?end ?f }"
-        )
-        found.update(_lex(row[0]) for row in guarded(kg.query(query)))
-    if budget is not None and not budget(len(found | cols.statements)):
-        raise TooBig
-    for values in _batches(iris):
-        for side in ("?s", "?o"):
-            query = (
-                f"SELECT ?s ?p ?o WHERE {{ VALUES {side} {{ {values} }} "
-                f"VALUES ?p {{ {relations} }} ?s ?p ?o }}"
-            )
-            cols.triples(guarded(kg.query(query)))
-    found -= cols.statements
-    cols.statements |= found
-    _describe(kg, cols, found)
-    cited = {src for r in found for src in cols.values(DERIVED, r)}
-    _describe(kg, cols, cited)
-    return cols
-
-
-def read_entities(kg: KnowledgeGraph, iris: Iterable[str], cols: Columns | None = None) -> Columns:
-    """Types and literals of ``iris``, in VALUES batches."""
-    cols = cols or Columns(kg)
-    _describe(kg, cols, iris, literals_only=True)
-    return cols
-
-
-def _describe(kg: KnowledgeGraph, cols: Columns, iris: Iterable[str], literals_only: bool = False) -> None:
-    """Every (literal or typed) property of ``iris``."""
-    keep = "FILTER(isLiteral(?o) || ?p = rdf:type)" if literals_only else ""
-    iris = set(iris) - cols.described
-    cols.described |= iris
-    for values in _batches(iris):
-        rows = guarded(kg.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o {keep} }}"))
-        cols.triples((s, p, o) for s, p, o in rows if p.value not in cols.inverse)
-
-
-def relationship_rows(kg: KnowledgeGraph, focus: Iterable[str] | None) -> list[Relationship]:
-    """Every relationship, or those touching ``focus`` (used by :func:`relationships`)."""
-    if focus is None:
-        return read_all(kg).relationships()
-    iris = set(focus)
-    return read_around(kg, iris).relationships(around=iris)

@@ -95,7 +95,7 @@ def relationships(kg: KnowledgeGraph, focus: str | Iterable[str] | None = None) 
     ...     all(r.sources for r in rels if r.iri), len(rels)
     (True, 5)
     """
-    from graphkit.model.columns import relationship_rows  # columns builds on this module
+    from graphkit.model.column_reads import relationship_rows  # the reader builds on this module
 
     iris = None if focus is None else ({focus} if isinstance(focus, str) else set(focus))
     if iris is not None and not iris:

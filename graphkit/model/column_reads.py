@@ -1,0 +1,140 @@
+"""Reading columns from the store, for projections at the engine's speed.
+
+A whole-store read is a handful of single-pattern scans (one per predicate:
+``?s rdf:subject ?o``, ``?s dcterms:date ?o``...), joined in Python dicts: the
+engine never joins, and each column is read once even when two kinds of
+subject share it (``dcterms:description`` of entities and of statements).
+Around a set of entities, the same reader takes rows from batches of
+``VALUES`` queries (:data:`BATCH` entities per query), so the cost follows
+the size of the neighbourhood, not of the store. Both work through the
+backend's SPARQL API alone, on embedded and remote stores alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+
+import pyoxigraph as ox
+
+from graphkit.model.columns import DERIVED, SCANNED, Columns, lexical
+from graphkit.model.graph import KnowledgeGraph
+from graphkit.model.relationships import Relationship
+from graphkit.store.base import guarded
+
+#: Entities (or statements, or sources) named in one VALUES query.
+BATCH = 256
+
+
+def _values(iris: Iterable[str]) -> str:
+    # IRIs come from the store, written as escaped N-Triples terms (never user text).
+    return " ".join(str(ox.NamedNode(i)) for i in iris if not i.startswith("_:"))
+
+
+def _batches(iris: Iterable[str]) -> Iterator[str]:
+    ordered = sorted(iris)
+    for start in range(0, len(ordered), BATCH):
+        values = _values(ordered[start : start + BATCH])
+        if values:
+            yield values
+
+
+def _pairs(kg: KnowledgeGraph, predicate: str) -> Iterator:
+    return guarded(kg.query(f"SELECT ?s ?o WHERE {{ ?s {ox.NamedNode(predicate)} ?o }}"))
+
+
+def _predicates(kg: KnowledgeGraph) -> set[str]:
+    """The predicates the store uses: one count the engine makes without handing over rows."""
+    rows = guarded(kg.query("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p"))
+    return {p.value for p, _ in rows if type(p) is ox.NamedNode}
+
+
+def read_all(kg: KnowledgeGraph) -> Columns:
+    """Every entity and relationship, one single-pattern scan per predicate the store uses.
+
+    Predicates the store does not use are not read. Relation triples are
+    read one relation type at a time; the literal properties of entities
+    other than those already read come from one more scan of the remaining
+    predicates.
+    """
+    cols = Columns(kg)
+    present = _predicates(kg)
+    for predicate in SCANNED:
+        if predicate in present:
+            cols.scan(predicate, _pairs(kg, predicate))
+    for predicate in sorted(cols.inverse):
+        if predicate in present:
+            cols.links(predicate, _pairs(kg, predicate))
+    others = sorted(present - set(SCANNED) - set(cols.inverse))
+    if others:
+        values = " ".join(str(ox.NamedNode(p)) for p in others)
+        query = f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o FILTER(isLiteral(?o)) }}"
+        cols.triples(guarded(kg.query(query)))
+    return cols
+
+
+class TooBig(Exception):
+    """A neighbourhood holds more statements than the budget: reading the whole store is cheaper."""
+
+
+def read_around(
+    kg: KnowledgeGraph,
+    iris: Iterable[str],
+    cols: Columns | None = None,
+    budget: Callable[[int], bool] | None = None,
+) -> Columns:
+    """The statements and plain triples touching ``iris``, with their sources, in VALUES batches.
+
+    ``budget`` is asked, once the statements are known and before they are
+    read, whether that many statements are worth reading this way; if not,
+    :class:`TooBig` is raised.
+    """
+    cols = cols or Columns(kg)
+    iris = set(iris)
+    relations = " ".join(str(ox.NamedNode(p)) for p in cols.inverse)
+    found: set[str] = set()
+    for values in _batches(iris):
+        query = (
+            f"SELECT ?r WHERE {{ VALUES ?f {{ {values} }} "
+            "VALUES ?end { rdf:subject rdf:object } ?r ?end ?f }"
+        )
+        found.update(lexical(row[0]) for row in guarded(kg.query(query)))
+    if budget is not None and not budget(len(found | cols.statements)):
+        raise TooBig
+    for values in _batches(iris):
+        for side in ("?s", "?o"):
+            query = (
+                f"SELECT ?s ?p ?o WHERE {{ VALUES {side} {{ {values} }} "
+                f"VALUES ?p {{ {relations} }} ?s ?p ?o }}"
+            )
+            cols.triples(guarded(kg.query(query)))
+    found -= cols.statements
+    cols.statements |= found
+    _describe(kg, cols, found)
+    cited = {src for r in found for src in cols.values(DERIVED, r)}
+    _describe(kg, cols, cited)
+    return cols
+
+
+def read_entities(kg: KnowledgeGraph, iris: Iterable[str], cols: Columns | None = None) -> Columns:
+    """Types and literals of ``iris``, in VALUES batches."""
+    cols = cols or Columns(kg)
+    _describe(kg, cols, iris, literals_only=True)
+    return cols
+
+
+def _describe(kg: KnowledgeGraph, cols: Columns, iris: Iterable[str], literals_only: bool = False) -> None:
+    """Every (literal or typed) property of ``iris``."""
+    keep = "FILTER(isLiteral(?o) || ?p = rdf:type)" if literals_only else ""
+    iris = set(iris) - cols.described
+    cols.described |= iris
+    for values in _batches(iris):
+        rows = guarded(kg.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o {keep} }}"))
+        cols.triples((s, p, o) for s, p, o in rows if p.value not in cols.inverse)
+
+
+def relationship_rows(kg: KnowledgeGraph, focus: Iterable[str] | None) -> list[Relationship]:
+    """Every relationship, or those touching ``focus`` (used by :func:`relationships`)."""
+    if focus is None:
+        return read_all(kg).relationships()
+    iris = set(focus)
+    return read_around(kg, iris).relationships(around=iris)
