@@ -143,11 +143,20 @@ def tty_progress(label: str) -> Callable[[int, int], None] | None:
     return report
 
 
+#: Files smaller than this (bytes) are read without a progress bar.
+PROGRESS_FROM = 5_000_000
+
+
+def shows_progress(path: Path) -> bool:
+    """Whether :func:`open_for_parse` shows a progress bar for ``path`` (big, and stderr a terminal)."""
+    return sys.stderr.isatty() and path.stat().st_size > PROGRESS_FROM
+
+
 def open_for_parse(path: Path, label: str | None = None) -> BinaryIO:
     """Open ``path`` for Oxigraph, with a progress bar for big files on a TTY."""
     raw = path.open("rb")
     size = path.stat().st_size
-    report = tty_progress(label or path.name) if size > 5_000_000 else None
+    report = tty_progress(label or path.name) if size > PROGRESS_FROM else None
     if report is None:
         return raw
     return io.BufferedReader(ProgressReader(raw, size, report), buffer_size=1 << 20)
@@ -201,18 +210,6 @@ def read_error(exc: BaseException, path: Path) -> ParseError:
 PARSE_FAILURES = (SyntaxError, ValueError, OSError, UnicodeDecodeError, MemoryError)
 
 
-def check_quad(quad: ox.Quad, path: Path) -> None:
-    """Refuse a literal over the size limit or not valid for its datatype."""
-    from graphkit.store.literals import ill_typed, ill_typed_error
-
-    value = quad.object
-    if isinstance(value, ox.Literal):
-        if literal_too_long(value.value):
-            raise too_long_error(path, len(value.value.encode("utf-8", "surrogatepass")))
-        if ill_typed(value):
-            raise ill_typed_error(value, path)
-
-
 def check_file(path: Path, fmt: ox.RdfFormat, *, progress: bool = True) -> int:
     """Parse ``path`` fully without storing it; return its quad count.
 
@@ -221,13 +218,25 @@ def check_file(path: Path, fmt: ox.RdfFormat, *, progress: bool = True) -> int:
     on a literal over :data:`~graphkit.limits.MAX_LITERAL_BYTES`, and on an
     empty file (a file with no statements is almost always a mistake).
     """
+    from graphkit.store.literals import TYPED, ill_typed, ill_typed_error
+
     guard_input(path, fmt)
+    # Every statement of a big file passes here, beside the bulk loader on few cores:
+    # each attribute is read once, and the rare checks run only when they can fail.
+    literal = ox.Literal
+    short = MAX_LITERAL_BYTES // 4  # at most four UTF-8 bytes per character
     count = 0
     try:
         with open_for_parse(path, f"checking {path.name}") if progress else path.open("rb") as fh:
             for quad in ox.parse(fh, fmt):
                 count += 1
-                check_quad(quad, path)
+                value = quad.object
+                if type(value) is literal:
+                    text = value.value
+                    if len(text) > short and literal_too_long(text):
+                        raise too_long_error(path, len(text.encode("utf-8", "surrogatepass")))
+                    if value.datatype.value in TYPED and ill_typed(value):
+                        raise ill_typed_error(value, path)
     except PARSE_FAILURES as exc:
         raise read_error(exc, path) from None
     if count == 0:

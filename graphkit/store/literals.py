@@ -39,6 +39,8 @@ LEXICAL: dict[str, str] = {
     "dateTime": rf"^{_YEAR}-{_MONTH}-{_DAY}T{_TIME}{_ZONE}$",
 }
 _COMPILED = {XSD + name: re.compile(pattern) for name, pattern in LEXICAL.items()}
+#: The datatype IRIs that have a lexical rule: a literal of any other datatype is never ill-typed.
+TYPED = frozenset(_COMPILED)
 # Datatypes whose value must also be a day that exists (no 30 February).
 _CALENDAR = {XSD + "date", XSD + "dateTime"}
 

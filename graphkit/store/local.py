@@ -23,7 +23,7 @@ from graphkit.errors import (
 from graphkit.store import worker
 from graphkit.store.base import QueryResult
 from graphkit.store.creating import StoreCreatedMeanwhile, make_staging, new_store_folder, remove_leftovers
-from graphkit.store.formats import check_file, guard_input, open_for_parse, read_error
+from graphkit.store.formats import check_file, guard_input, open_for_parse, read_error, shows_progress
 from graphkit.store.sparql import Term, inline_bindings, insert_data, syntax_message
 from graphkit.vocab import PREFIXES
 
@@ -69,8 +69,13 @@ def bulk_load_checked(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
     checker.start()
     engine_error: BaseException | None = None
     try:
-        with open_for_parse(path, f"loading {path.name}") as fh:
-            worker.call(lambda: store.bulk_load(fh, fmt))
+        if shows_progress(path):
+            with open_for_parse(path, f"loading {path.name}") as fh:
+                worker.call(lambda: store.bulk_load(fh, fmt))
+        else:
+            # The engine reads the file itself: through a Python file object, each block
+            # would wait for the GIL, which the check thread holds most of the time.
+            worker.call(lambda: store.bulk_load(path=str(path), format=fmt))
     except (SyntaxError, ValueError, UnicodeDecodeError, MemoryError) as exc:
         engine_error = read_error(exc, path)
     except OSError as exc:
