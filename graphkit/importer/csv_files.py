@@ -347,6 +347,8 @@ def read_table(kind: str, path: Path) -> tuple[Table | None, list[Problem]]:
 def _rows(table: Table, records: Iterator[list[str]]) -> Iterator[Row]:
     columns, name, problems = table.columns, table.name, table.problems
     width = len(columns)
+    # Every column named and none a '#note': most rows then need no cell-by-cell work.
+    plain = all(c and c[0] != "#" for c in columns)
     number = 1
     with _large_cells():
         while True:
@@ -364,8 +366,13 @@ def _rows(table: Table, records: Iterator[list[str]]) -> Iterator[Row]:
                 )
                 return
             number += 1
-            if not "".join(record).strip():
+            joined = "".join(record)
+            if not joined.strip():
                 continue  # blank rows are skipped
+            if plain and len(record) <= width and len(joined) <= _SHORT and "'" not in joined:
+                # no cell can be too long or guarded against formulas
+                yield Row(number, _Cells(zip(columns, map(str.strip, record), strict=False)))
+                continue
             extra = [c for c in record[width:] if c.strip()] if len(record) > width else None
             if extra:
                 problems.append(

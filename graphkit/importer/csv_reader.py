@@ -218,8 +218,11 @@ class _Checker:
                 except GraphkitError as exc:
                     self.problem(table, row, "source", str(exc), source)
                     ok = False
-            dates = {c: self.value(table, row, c, check_date) or "" for c in ("date", "start", "end")}
-            ok = ok and all(bool(dates[c]) == bool(row.get(c)) for c in dates)
+            dates = {"date": "", "start": "", "end": ""}
+            for column in dates:
+                if row.get(column):  # a date given must be valid
+                    dates[column] = self.value(table, row, column, check_date) or ""
+                    ok = ok and bool(dates[column])
             if dates["date"] and (dates["start"] or dates["end"]):
                 self.problem(table, row, "date", "give either a date or a start and end, not both")
                 ok = False

@@ -192,31 +192,41 @@ def source_pairs(source: SourceRecord) -> Pairs:
 
 def relationship_pairs(rel: RelationshipRecord) -> tuple[tuple[str, str, str], Pairs]:
     """The direct triple (subject, predicate, object IRIs) and the qualified ``gk:Relationship``."""
-    subject, object_ = entity_iri(rel.subject), entity_iri(rel.object)
+    subject, object_ = GKD + rel.subject, GKD + rel.object
     pairs = [
-        (TYPE, nt_iri(GK + "Relationship")),
-        (RDF + "subject", nt_iri(subject)),
-        (RDF + "predicate", nt_iri(rel.predicate)),
-        (RDF + "object", nt_iri(object_)),
+        _A_RELATIONSHIP,
+        (_SUBJECT, f"<{subject}>"),
+        (_PREDICATE, f"<{rel.predicate}>"),
+        (_OBJECT, f"<{object_}>"),
     ]
-    for value, prop in (
-        (rel.date, DCTERMS + "date"),
-        (rel.start, SCHEMA + "startDate"),
-        (rel.end, SCHEMA + "endDate"),
-    ):
-        if value:
-            pairs.append((prop, date_literal(value)))
+    if rel.date:
+        pairs.append((_DATE, date_literal(rel.date)))
+    if rel.start:
+        pairs.append((_START, date_literal(rel.start)))
+    if rel.end:
+        pairs.append((_END, date_literal(rel.end)))
     if rel.approximate:
-        pairs.append((GK + "dateApproximate", TRUE))
-    for value, prop in ((rel.description, DESCRIPTION), (rel.grounds, GK + "grounds")):
-        if value:
-            pairs.append((prop, nt_literal(value)))
-    # several short quotes in one cell are separated by ';', as the export writes them
-    pairs += [(GK + "quote", nt_literal(quote)) for quote in split_list(rel.quote)]
-    for document in split_list(rel.according_to):
-        pairs.append((GK + "accordingTo", nt_iri(entity_iri(document))))
-    pairs += [(PROV + "wasDerivedFrom", nt_iri(source_iri(s))) for s in rel.sources]
-    return (subject, rel.predicate, object_), pairs + rel.extra
+        pairs.append((_APPROXIMATE, TRUE))
+    if rel.description:
+        pairs.append((DESCRIPTION, nt_literal(rel.description)))
+    if rel.grounds:
+        pairs.append((_GROUNDS, nt_literal(rel.grounds)))
+    if rel.quote:  # several short quotes in one cell are separated by ';', as the export writes them
+        pairs += [(_QUOTE, nt_literal(quote)) for quote in split_list(rel.quote)]
+    if rel.according_to:
+        pairs += [(_ACCORDING_TO, f"<{GKD}{document}>") for document in split_list(rel.according_to)]
+    pairs += [(_DERIVED_FROM, f"<{SOURCE_PREFIX}{s}>") for s in rel.sources]
+    if rel.extra:
+        pairs += rel.extra
+    return (subject, rel.predicate, object_), pairs
+
+
+# A relationship's predicates, spelled out once (relationship_pairs runs on every row).
+_A_RELATIONSHIP = (TYPE, f"<{GK}Relationship>")
+_SUBJECT, _PREDICATE, _OBJECT = RDF + "subject", RDF + "predicate", RDF + "object"
+_DATE, _START, _END = DCTERMS + "date", SCHEMA + "startDate", SCHEMA + "endDate"
+_APPROXIMATE, _GROUNDS, _QUOTE = GK + "dateApproximate", GK + "grounds", GK + "quote"
+_ACCORDING_TO, _DERIVED_FROM = GK + "accordingTo", PROV + "wasDerivedFrom"
 
 
 def owned_by_entity(predicate: str, obj: str) -> bool:
