@@ -50,6 +50,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--json", type=Path, default=None, help="default: benchmarks/results/SIZE.json")
     parser.add_argument("--no-json", action="store_true", help="write no JSON file")
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the rows of the existing JSON file for the steps this run does not measure",
+    )
     parser.add_argument("--skip-render", action="store_true", help="skip the browser step")
     parser.add_argument(
         "--render-timeout", type=float, default=90, help="seconds per page load in the render step"
@@ -62,6 +67,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         type=float,
         default=240,
         help="stop a step's child process (peak RSS; first projection) after this many seconds",
+    )
+    parser.add_argument(
+        "--command-timeout",
+        type=float,
+        default=0,
+        help="in the commands step, record a command that runs longer than this as MISS (0: no limit)",
+    )
+    parser.add_argument(
+        "--step-timeout",
+        type=float,
+        default=0,
+        help="record a step that runs longer than this many seconds as MISS and go on (0: no limit)",
     )
     parser.add_argument("--skip-rss", action="store_true", help="skip the peak-RSS child processes")
     parser.add_argument("--rdflib-max", default="100k", help="skip rdflib above this size")
@@ -115,17 +132,50 @@ def main(argv: list[str] | None = None) -> int:
     if args.skip_render and "render" in steps:
         steps.remove("render")
     bench = Bench(args)
-    result = bench.run(steps)
-    print(table(result))
-    if not args.no_json:
-        shape = "" if args.shape == "news" else f"{args.shape}-"
-        path = args.json or RESULTS_DIR / f"{shape}{bench.size}.json"
+    shape = "" if args.shape == "news" else f"{args.shape}-"
+    path = None if args.no_json else (args.json or RESULTS_DIR / f"{shape}{bench.size}.json")
+
+    previous = json.loads(path.read_text()) if args.merge and path is not None and path.exists() else None
+
+    def write(result: dict) -> None:
+        if path is None:
+            return
+        if previous is not None:
+            result = merged(previous, result)
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n")
         tmp.replace(path)
+
+    result = bench.run(steps, on_step=write)
+    print(table(result))
+    write(result)
+    if path is not None:
         print(f"wrote {path}", file=sys.stderr)
     return 0
+
+
+def merged(old: dict, new: dict) -> dict:
+    """The new result, keeping the old file's rows for the steps this run did not measure.
+
+    >>> old = {"started": "t0", "machine": {"commit": "a"}, "rows": [{"step": "x", "baseline": "b", "v": 1},
+    ...        {"step": "y", "baseline": "b", "v": 2}]}
+    >>> new = {"rows": [{"step": "y", "baseline": "b", "v": 3}]}
+    >>> [(r["step"], r["v"]) for r in merged(old, new)["rows"]]
+    [('x', 1), ('y', 3)]
+    """
+    fresh = {(r["step"], r["baseline"]): r for r in new["rows"]}
+    rows = [fresh.pop((r["step"], r["baseline"]), None) or r for r in old["rows"]]
+    measured = {(r["step"], r["baseline"]) for r in new["rows"]}
+    kept = [r for r in old["rows"] if (r["step"], r["baseline"]) not in measured]
+    result = dict(new, rows=rows + list(fresh.values()))
+    if kept:
+        result["kept_rows"] = {
+            "from_run_started": old.get("started"),
+            "commit": (old.get("machine") or {}).get("commit"),
+            "steps": [f"{r['step']} / {r['baseline']}" for r in kept],
+        }
+    return result
 
 
 if __name__ == "__main__":

@@ -86,3 +86,61 @@ def test_import_bench_runs(tmp_path):
     assert rows["csv_import"]["triples"] == rows["csv_import"]["baseline_triples"] > 2000
     assert rows["csv_import"]["floor_s"] > 0 and rows["csv_import"]["ratio_to_floor"] > 0
     assert rows["ftm_import"]["triples"] > 300 and rows["ftm_import"]["rss_mb"] > 0
+
+
+def test_a_slow_or_broken_step_is_a_miss_and_the_run_goes_on(tmp_path, monkeypatch):
+    """One step past --step-timeout, one that fails, one that works: all three recorded, JSON after each."""
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    import time
+
+    import run
+    from bench.model import Row
+    from bench.runner import Bench
+
+    data_file = tmp_path / "tiny.nt"
+    data_file.write_text("<urn:a> <urn:p> <urn:b> .\n")
+    args = run.parse_args(["--file", str(data_file), "--step-timeout", "1", "--scratch", str(tmp_path)])
+    written = []
+
+    def slow(self):
+        self.add(Row("slow part done", "—", 0.1, None))
+        time.sleep(30)
+
+    def broken(self):
+        raise RuntimeError("no such store")
+
+    def fine(self):
+        self.add(Row("fine", "—", 0.1, None))
+
+    for name, fn in (("slow", slow), ("broken", broken), ("fine", fine)):
+        monkeypatch.setattr(Bench, name, fn, raising=False)
+    start = time.perf_counter()
+    result = Bench(args).run(["slow", "broken", "fine"], on_step=written.append)
+    assert time.perf_counter() - start < 15
+    rows = {r["step"]: r for r in result["rows"]}
+    assert rows["slow part done"]["graphkit_s"] == 0.1  # what the step measured before it was stopped
+    assert rows["slow"]["status"] == "MISS" and "timeout of 1 s" in rows["slow"]["note"]
+    assert rows["broken"]["status"] == "MISS" and "RuntimeError: no such store" in rows["broken"]["note"]
+    assert rows["fine"]["graphkit_s"] == 0.1
+    assert [len(w["rows"]) for w in written] == [2, 3, 4]
+    assert set(result["steps"]) == {"slow", "broken", "fine"}
+    assert all(s["peak_rss_mb"] > 0 for s in result["steps"].values())
+
+
+def test_merge_keeps_the_rows_this_run_did_not_measure(monkeypatch):
+    monkeypatch.syspath_prepend(str(ROOT / "benchmarks"))
+    import run
+
+    old = {
+        "started": "then",
+        "machine": {"commit": "abc"},
+        "rows": [{"step": "a", "baseline": "x", "v": 1}, {"step": "b", "baseline": "x", "v": 2}],
+    }
+    new = {
+        "started": "now",
+        "rows": [{"step": "b", "baseline": "x", "v": 3}, {"step": "c", "baseline": "x", "v": 4}],
+    }
+    result = run.merged(old, new)
+    assert [(r["step"], r["v"]) for r in result["rows"]] == [("a", 1), ("b", 3), ("c", 4)]
+    assert result["started"] == "now"
+    assert result["kept_rows"] == {"from_run_started": "then", "commit": "abc", "steps": ["a / x"]}

@@ -8,10 +8,12 @@ import importlib
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +24,16 @@ import graphkit
 from .data import ROOT, count_triples, data_file, measured_rdflib_rate, size_triples
 from .memory import MemorySteps
 from .model import Row, target_for
+from .steps_centrality import CentralitySteps
 from .steps_graph import GraphSteps
 from .steps_load import LoadSteps
 from .steps_query import QuerySteps
 from .steps_render import RenderSteps
 from .steps_scale import ScaleSteps
-from .timing import ChildResult
+from .timing import ChildResult, peak_rss_mb
 
 
-class Bench(LoadSteps, QuerySteps, GraphSteps, RenderSteps, MemorySteps, ScaleSteps):
+class Bench(LoadSteps, QuerySteps, GraphSteps, RenderSteps, MemorySteps, ScaleSteps, CentralitySteps):
     """One run on one data file; each step is a method named after it.
 
     The steps come from steps_load.py, steps_query.py, steps_graph.py and
@@ -55,6 +58,7 @@ class Bench(LoadSteps, QuerySteps, GraphSteps, RenderSteps, MemorySteps, ScaleSt
         self.projection_timed_out = False
         self.peaks: dict[tuple[str, str], ChildResult] = {}
         self._n = 0
+        self.step_peaks: dict[str, dict[str, float]] = {}
 
     def fresh_dir(self, tag: str) -> Path:
         self._n += 1
@@ -92,12 +96,14 @@ class Bench(LoadSteps, QuerySteps, GraphSteps, RenderSteps, MemorySteps, ScaleSt
         "fast_centrality",
     )
 
-    def run(self, steps: list[str]) -> dict[str, Any]:
+    def run(self, steps: list[str], on_step: Callable[[dict], None] | None = None) -> dict[str, Any]:
         started = time.time()
         try:
             for step in steps:
                 print(f"[{self.size}] {step} ...", file=sys.stderr, flush=True)
-                getattr(self, step)()
+                self.run_step(step)
+                if on_step is not None:
+                    on_step(self.result(started))
             if not self.args.skip_rss:
                 print(f"[{self.size}] peak RSS (one process per step) ...", file=sys.stderr, flush=True)
                 self.rss()
@@ -107,6 +113,36 @@ class Bench(LoadSteps, QuerySteps, GraphSteps, RenderSteps, MemorySteps, ScaleSt
             shutil.rmtree(self.scratch, ignore_errors=True)
         if not self.triples:
             self.triples = count_triples(self.file)
+        return self.result(started)
+
+    def run_step(self, step: str) -> None:
+        """One step; past ``--step-timeout`` seconds, or on an error, it is a MISS row and the run goes on."""
+        limit = self.args.step_timeout
+        start = time.perf_counter()
+
+        def stop(signum: int, frame: Any) -> None:
+            raise StepTimeout
+
+        previous = signal.signal(signal.SIGALRM, stop) if limit else None
+        if limit:
+            signal.setitimer(signal.ITIMER_REAL, limit)
+        try:
+            getattr(self, step)()
+        except StepTimeout:
+            self.add(Row(step, "—", status="MISS", note=f"stopped after the step timeout of {limit:.0f} s"))
+        except Exception as exc:  # one broken step must not lose the figures of the others
+            self.add(Row(step, "—", status="MISS", note=f"failed: {type(exc).__name__}: {str(exc)[:300]}"))
+        finally:
+            if limit:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.signal(signal.SIGALRM, previous)
+        self.step_peaks[step] = {
+            "seconds": round(time.perf_counter() - start, 1),
+            "peak_rss_mb": round(peak_rss_mb(), 1),
+        }
+
+    def result(self, started: float) -> dict[str, Any]:
+        """What the JSON file holds; written after every step, so a run cut short keeps its figures."""
         return {
             "size": self.size,
             "shape": self.args.shape,
@@ -117,8 +153,14 @@ class Bench(LoadSteps, QuerySteps, GraphSteps, RenderSteps, MemorySteps, ScaleSt
             "started": time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(started)),
             "elapsed_s": round(time.time() - started, 1),
             "machine": machine(),
+            # This process's peak RSS (VmHWM) after each step: it only grows.
+            "steps": self.step_peaks,
             "rows": [row.to_json() for row in self.rows],
         }
+
+
+class StepTimeout(BaseException):
+    """A step ran past ``--step-timeout`` (a BaseException, so no ``except Exception`` swallows it)."""
 
 
 def source_digest() -> str:

@@ -25,7 +25,7 @@ from graphkit.projection_cache import CACHE_FILE, ENV_VAR
 
 from .data import NT
 from .model import Row
-from .timing import best, peak_rss_mb, race, timed
+from .timing import best, peak_rss_mb, race, reset_peak_rss, timed
 
 _RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 _DC = "http://purl.org/dc/terms/"
@@ -284,9 +284,16 @@ class ScaleSteps:
         kg = self._open()
         os.environ[ENV_VAR] = "off"
         try:
+            gc.collect()
+            own = reset_peak_rss()  # the projection's own peak, not an earlier step's
             full_s, full = timed(lambda: project(kg))
             full_edges = full.number_of_edges()
             full_rss = round(peak_rss_mb(), 1)
+            row = Row("projection full (cache off)", "—", full_s, None, target="≤8 GB peak RSS")
+            row.rss_mb = full_rss
+            row.status = "PASS" if own and full_rss <= 8192 else ("MISS" if own else "—")
+            row.info = {"nodes": full.number_of_nodes(), "edges": full_edges, "peak_rss_is_own": own}
+            self.add(row)
             del full
             gc.collect()
             for label, iri, depth in (
@@ -324,8 +331,11 @@ class ScaleSteps:
         out = self.scratch / "exports"
         out.mkdir(exist_ok=True)
         (Path(store) / CACHE_FILE).unlink(missing_ok=True)
-        cold, _ = process_seconds([*gk, "path", hub, typical], runs=1, env=env)
-        self.add(Row("command path (cache cold)", "—", cold, None))
+        limit = self.args.command_timeout or None
+        cold, text = process_seconds([*gk, "path", hub, typical], runs=1, env=env, timeout=limit)
+        row = self.add(Row("command path (cache cold)", "—", cold, None))
+        if text.startswith(("exit ", "timeout")):
+            row.note, row.status = text[:200], "MISS"
         commands = {
             "stats": ["stats"],
             "query count": ["query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"],
@@ -343,49 +353,8 @@ class ScaleSteps:
             commands = {k: v for k, v in commands.items() if k in ("stats", "query count", "show hub")}
         for name, args in commands.items():
             shutil.rmtree(out / "csv", ignore_errors=True)
-            seconds, text = process_seconds([*gk, *args], runs=1, env=env)
+            seconds, text = process_seconds([*gk, *args], runs=1, env=env, timeout=limit)
             row = Row(f"command {name}", "—", seconds, None)
-            if text.startswith("exit "):
-                row.note = text[:200]
+            if text.startswith(("exit ", "timeout")):
+                row.note, row.status = text[:200], "MISS"
             self.add(row)
-
-    # -- centrality on big graphs --------------------------------------------------------
-
-    def fast_centrality(self) -> None:
-        """PageRank and betweenness on a 100k-entity graph; top-20 agreement with exact networkx at 10k."""
-        import generate
-
-        from graphkit.analysis import centrality
-
-        for entities, compare in ((10_000, True), (100_000, False)):
-            path = self.file.parent / f"flat-e{entities}-seed{self.args.seed}.nt"
-            if not path.exists():
-                generate.write(path, entities=entities, seed=self.args.seed, shape="flat")
-            with graphkit.open(path) as kg:
-                graph = project(kg)
-            size = f"{graph.number_of_nodes():,} entities, {graph.number_of_edges():,} relationships"
-            for measure in ("pagerank", "betweenness"):
-                info: dict = {}
-                seconds, top = timed(lambda m=measure, i=info, g=graph: centrality(g, m, top=20, info=i))
-                row = Row(f"{measure} {entities // 1000}k entities", "—", seconds, None, target="≤2 s")
-                row.status = "PASS" if seconds <= 2 else "MISS"
-                row.info = dict(info, graph=size)
-                if compare:
-                    exact_s, exact = timed(
-                        lambda m=measure, g=graph: centrality(g, m, top=20, backend="networkx")
-                    )
-                    if measure == "betweenness":  # networkx exact: every source
-                        simple = nx.Graph()
-                        simple.add_nodes_from(sorted(graph.nodes))
-                        simple.add_edges_from((u, v) for u, v in graph.edges() if u != v)
-                        exact_s, scores = timed(lambda s=simple: nx.betweenness_centrality(s))
-                        ranked = sorted(scores, key=lambda n: -scores[n])[:20]
-                    else:
-                        ranked = [r["entity_iri"] for r in exact]
-                    overlap = len({r["entity_iri"] for r in top} & set(ranked))
-                    row.baseline = "networkx exact"
-                    row.baseline_s = exact_s
-                    row.info["top20_overlap"] = overlap
-                self.add(row)
-            del graph
-            gc.collect()

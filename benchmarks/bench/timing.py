@@ -43,6 +43,15 @@ def best(times: list[float]) -> float | None:
     return min(times) if times else None
 
 
+def reset_peak_rss() -> bool:
+    """Start this process's peak RSS (VmHWM) again from its current RSS (Linux); False if it cannot."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        return False
+    return True
+
+
 def peak_rss_mb() -> float:
     """This process's peak resident set size (VmHWM), in MB."""
     try:
