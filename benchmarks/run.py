@@ -160,15 +160,14 @@ def merged(old: dict, new: dict) -> dict:
 
     >>> old = {"started": "t0", "machine": {"commit": "a"}, "rows": [{"step": "x", "baseline": "b", "v": 1},
     ...        {"step": "y", "baseline": "b", "v": 2}]}
-    >>> new = {"rows": [{"step": "y", "baseline": "b", "v": 3}]}
+    >>> new = {"rows": [{"step": "y", "baseline": "c", "v": 3}]}
     >>> [(r["step"], r["v"]) for r in merged(old, new)["rows"]]
     [('x', 1), ('y', 3)]
     """
-    fresh = {(r["step"], r["baseline"]): r for r in new["rows"]}
-    rows = [fresh.pop((r["step"], r["baseline"]), None) or r for r in old["rows"]]
-    measured = {(r["step"], r["baseline"]) for r in new["rows"]}
-    kept = [r for r in old["rows"] if (r["step"], r["baseline"]) not in measured]
-    result = dict(new, rows=rows + list(fresh.values()))
+    # A step measured now replaces every old row of that step (its baseline may have changed).
+    measured = {r["step"] for r in new["rows"]}
+    kept = [r for r in old["rows"] if r["step"] not in measured]
+    result = dict(new, rows=kept + new["rows"])
     if kept:
         result["kept_rows"] = {
             "from_run_started": old.get("started"),

@@ -85,8 +85,9 @@ class CentralitySteps:
                 label = f"{measure} {entities // 1000}k entities" + (
                     " (benchmark data)" if shape == "news" else ""
                 )
-                row = Row(label, "—", best(runs), None, target="≤2 s", runs={"graphkit": runs})
-                row.status = "PASS" if best(runs) <= 2 else "MISS"
+                row = Row(label, "—", best(runs), None, runs={"graphkit": runs})
+                if entities == max(TIMED):  # issue 15's target is for the 100k-entity graph
+                    row.target, row.status = "≤2 s", ("PASS" if best(runs) <= 2 else "MISS")
                 row.info = dict(info, graph=size)
                 if entities == CHECKED:
                     exact_s, exact = timed(lambda m=measure, g=graph: exact_scores(g, m))
