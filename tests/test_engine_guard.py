@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 
+import pytest
 from click.testing import CliRunner
 
 import graphkit
@@ -103,3 +104,48 @@ def test_ctrl_c_while_rows_are_written_is_taken_by_the_main_thread_once(persiste
     assert time.monotonic() - sent < 5
     assert err.count("Interrupted.") == 1, err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("reader", ["reads", "waits"])
+def test_a_timeout_met_between_rows_is_an_error_not_an_interrupt(persistent_store, reader):
+    """The deadline passes while rows are written (or wait to be): exit 1 with the timeout error."""
+    args = ["query", "SELECT * WHERE { ?a ?x ?b . ?c ?y ?d }", "-F", "tsv", "--timeout", "1"]
+    process = subprocess.Popen(
+        [*GRAPHKIT, *args, "--store", str(persistent_store)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    if reader == "waits":
+        time.sleep(3)  # nobody reads: the writer waits on a full pipe when the deadline passes
+    out, err = process.communicate(timeout=60)
+    assert len(out) > 0
+    assert process.returncode == 1, err
+    assert b"Error: the query did not finish within 1 s" in err
+    assert b"Interrupted." not in err and b"Traceback" not in err
+
+
+LINGER_AFTER_TIMEOUT = """
+import time
+import pyoxigraph as ox
+from graphkit.store import worker
+worker.own_process()
+store = ox.Store()
+store.extend([ox.Quad(ox.NamedNode(f"http://e/{i}"), ox.NamedNode("http://e/p"), ox.Literal(i)) for i in range(300)])
+rows = worker.query(lambda: store.query("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"), worker.Deadline(0.5))
+try:
+    for row in rows:
+        pass
+except worker.QueryTimeout:
+    print("timed out", flush=True)
+time.sleep(1.5)
+print("still running")
+"""
+
+
+def test_the_guard_lets_the_program_go_on_after_a_timeout_it_raised():
+    """The main thread took the timeout between rows: the guard must not end the process later."""
+    result = subprocess.run(
+        [sys.executable, "-c", LINGER_AFTER_TIMEOUT], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["timed", "out", "still", "running"]

@@ -50,6 +50,7 @@ class _Guard:
         self.pending: BaseException | None = None  # raised by the handler instead of KeyboardInterrupt
         self.sent = 0  # interrupts the guard has seen
         self.taken = 0  # interrupts the main thread has taken
+        self.own = 0  # wake-up bytes the guard caused itself, to be ignored
         self.leaving = False
         self.pipe, write = os.pipe()
         os.set_blocking(self.pipe, False)
@@ -86,28 +87,36 @@ class _Guard:
             ready, _, _ = select.select([self.pipe], [], [], STEP)
             if ready:
                 with contextlib.suppress(BlockingIOError):
-                    if signal.SIGINT in os.read(self.pipe, 64):
-                        self.sent += 1
+                    received = os.read(self.pipe, 64).count(signal.SIGINT)
+                    with self.lock:
+                        mine = min(received, self.own)  # written by interrupt_main below
+                        self.own -= mine
+                    if received > mine:
+                        self.sent += received - mine
                         self._wait_for_main()
             error = self._overrun()
             if error is not None:
                 with self.lock:
                     self.pending = error
+                    self.own += 1
                 self.sent += 1
                 _thread.interrupt_main(signal.SIGINT)  # runs _handle in the main thread
                 self._wait_for_main()
 
     def _overrun(self) -> BaseException | None:
+        """The error of a call past its deadline or of the memory budget passed, raised once."""
         with self.lock:
-            calls = list(self.calls)
-        if not calls:
-            return None
-        for deadline in calls:
-            if deadline.expired():
-                return _timed_out(deadline.seconds or 0)
+            for deadline in self.calls:
+                if deadline.expired():
+                    self.calls.remove(deadline)  # its error is raised once; the call is abandoned
+                    return _timed_out(deadline.seconds or 0)
+            if not self.calls:
+                return None
         try:
             _check_memory()
         except MemoryExceeded as exc:
+            with self.lock:
+                self.calls.clear()
             return exc
         return None
 
