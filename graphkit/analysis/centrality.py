@@ -1,8 +1,8 @@
 """Who matters most: degree, betweenness, PageRank and eigenvector centrality.
 
-Small graphs are ranked with networkx. Above :data:`FAST_ABOVE` entities,
 PageRank is networkx's power iteration run on a SciPy matrix made straight
-from the edge arrays, and betweenness runs in igraph (C) when it is installed,
+from the edge arrays. Other measures on small graphs are networkx's. Above
+:data:`FAST_ABOVE` entities betweenness runs in igraph (C) when it is installed,
 exact while it fits a work budget and estimated above it (see
 :mod:`graphkit.analysis.betweenness`). With ``backend="networkx"`` or
 ``"parallel"``, betweenness above :data:`FAST_ABOVE` entities is estimated from
@@ -87,8 +87,8 @@ def _pagerank_power(graph: nx.Graph, alpha: float = 0.85, tol: float = 1.0e-10) 
 
 def _pagerank(graph: nx.Graph, backend: str | None = None, info: dict | None = None) -> dict:
     # Relationships are mostly reported, not "votes": rank on the undirected graph.
-    if backend == "igraph":
-        # Sparse power iteration (networkx's own, on arrays): faster here than igraph's PRPACK.
+    if backend == "scipy":
+        # Sparse power iteration (networkx's own, on arrays): faster than igraph's PRPACK here.
         from graphkit.analysis.fast_graph import simple_pairs
         from graphkit.analysis.pagerank import pagerank_pairs
 
@@ -134,10 +134,11 @@ def centrality(
     label). ``types`` keeps only entities of those types in the ranking
     (the scores are still computed on the whole graph). ``backend`` is
     ``auto`` (the default: networkx, or igraph above :data:`FAST_ABOVE`
-    entities), ``networkx``, ``igraph`` or ``parallel`` (the nx-parallel
-    dispatch backend). Betweenness on big graphs may be estimated; ``info``,
-    if given, receives ``backend`` and, for an estimate, ``sampled_sources``
-    and ``sources_of`` (how many sources an exact result searches).
+    entities; PageRank always the SciPy iteration, with networkx's scores),
+    ``networkx``, ``igraph`` or ``parallel`` (the nx-parallel dispatch backend).
+    Betweenness on big graphs may be estimated; ``info``, if given, receives
+    ``backend`` and, for an estimate, ``sampled_sources`` and ``sources_of``
+    (how many sources an exact result searches).
 
     >>> import graphkit
     >>> from graphkit.projection import project
@@ -153,14 +154,16 @@ def centrality(
     backend = backend or "auto"
     if backend not in BACKENDS:
         raise GraphkitError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
-    if backend == "auto":
+    if backend == "auto" and measure == "pagerank":
+        backend = "scipy"  # networkx's own iteration on arrays, at every size: the same scores, sooner
+    elif backend == "auto":
         backend = "igraph" if len(graph) > FAST_ABOVE and _has_igraph() else "networkx"
     if backend == "igraph" and not _has_igraph():
         raise GraphkitError("igraph is not installed; pip install igraph, or use --backend networkx")
     info = {} if info is None else info
     info["backend"] = backend if measure in ("pagerank", "betweenness") else "networkx"
     if measure == "pagerank" and backend == "igraph":
-        info["backend"] = "scipy"  # see _pagerank
+        info["backend"] = backend = "scipy"  # see _pagerank
     if len(graph) == 0:
         return []
     scores = MEASURES[measure](graph, backend, info)
