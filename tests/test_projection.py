@@ -207,6 +207,27 @@ def test_literal_properties_keep_types_and_never_clobber(tiny):
     assert g.nodes[EX + "minister"]["label"] == "Minister X"  # untagged label first
 
 
+def test_properties_of_statements_and_sources_stay_off_the_nodes(tmp_path):
+    """A predicate outside the known columns is read for every subject; only entities keep it."""
+    path = tmp_path / "amounts.ttl"
+    path.write_text(
+        TINY
+        + """
+ex:rel-partner gk:amount "5000"^^xsd:integer ; schema:keywords "statement keyword" .
+ex:src schema:keywords "source keyword" .
+ex:globex gk:amount "12"^^xsd:integer .
+""",
+        encoding="utf-8",
+    )
+    with graphkit.open(str(path)) as kg:
+        g = project(kg)
+    assert g.nodes[EX + "globex"]["amount"] == 12
+    assert "amount" not in g.nodes[EX + "minister"]
+    assert g.nodes[EX + "acme"]["keywords"] == ["a", "b"]
+    assert EX + "rel-partner" not in g and EX + "src" not in g
+    assert "amount" not in g.edges[EX + "minister", EX + "globex", EX + "rel-partner"]
+
+
 # -- filters -------------------------------------------------------------------
 
 
