@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
+import resource
 import subprocess
 import time
 from collections.abc import Callable
@@ -37,6 +38,12 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     start = time.perf_counter()
     result = fn()
     return time.perf_counter() - start, result
+
+
+def process_cpu() -> float:
+    """CPU seconds (user + system) this process has used so far, all threads included."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def best(times: list[float]) -> float | None:
