@@ -45,7 +45,8 @@ class _Guard:
     """The watching thread, the signal handler and the engine calls in progress."""
 
     def __init__(self) -> None:
-        self.lock = threading.Lock()
+        # Re-entrant: the signal handler runs on the main thread, maybe while it holds the lock.
+        self.lock = threading.RLock()
         self.calls: list[Deadline] = []
         self.pending: BaseException | None = None  # raised by the handler instead of KeyboardInterrupt
         self.sent = 0  # interrupts the guard has seen
