@@ -38,13 +38,23 @@ def _batches(iris: Iterable[str]) -> Iterator[str]:
             yield values
 
 
-def _pairs(kg: KnowledgeGraph, predicate: str) -> Iterator:
-    return guarded(kg.query(f"SELECT ?s ?o WHERE {{ ?s {ox.NamedNode(predicate)} ?o }}"))
+def _rows(kg: KnowledgeGraph, query: str) -> Iterable:
+    """The rows of one of the readers' own queries (fixed text; IRIs from the store or the ontology).
+
+    An embedded store hands the whole result over at once (see
+    :meth:`graphkit.store.local.LocalBackend.rows`); a remote one streams it.
+    """
+    whole = getattr(kg.backend, "rows", None)
+    return whole(query) if whole is not None else guarded(kg.query(query))
+
+
+def _pairs(kg: KnowledgeGraph, predicate: str) -> Iterable:
+    return _rows(kg, f"SELECT ?s ?o WHERE {{ ?s {ox.NamedNode(predicate)} ?o }}")
 
 
 def _predicates(kg: KnowledgeGraph) -> set[str]:
     """The predicates the store uses: one count the engine makes without handing over rows."""
-    rows = guarded(kg.query("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p"))
+    rows = _rows(kg, "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")
     return {p.value for p, _ in rows if type(p) is ox.NamedNode}
 
 
@@ -68,7 +78,7 @@ def read_all(kg: KnowledgeGraph) -> Columns:
     if others:
         values = " ".join(str(ox.NamedNode(p)) for p in others)
         query = f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o FILTER(isLiteral(?o)) }}"
-        cols.triples(guarded(kg.query(query)))
+        cols.triples(_rows(kg, query))
     return cols
 
 
@@ -97,7 +107,7 @@ def read_around(
             f"SELECT ?r WHERE {{ VALUES ?f {{ {values} }} "
             "VALUES ?end { rdf:subject rdf:object } ?r ?end ?f }"
         )
-        found.update(lexical(row[0]) for row in guarded(kg.query(query)))
+        found.update(lexical(row[0]) for row in _rows(kg, query))
     if budget is not None and not budget(len(found | cols.statements)):
         raise TooBig
     for values in _batches(iris):
@@ -106,7 +116,7 @@ def read_around(
                 f"SELECT ?s ?p ?o WHERE {{ VALUES {side} {{ {values} }} "
                 f"VALUES ?p {{ {relations} }} ?s ?p ?o }}"
             )
-            cols.triples(guarded(kg.query(query)))
+            cols.triples(_rows(kg, query))
     found -= cols.statements
     cols.statements |= found
     _describe(kg, cols, found)
@@ -128,7 +138,7 @@ def _describe(kg: KnowledgeGraph, cols: Columns, iris: Iterable[str], literals_o
     iris = set(iris) - cols.described
     cols.described |= iris
     for values in _batches(iris):
-        rows = guarded(kg.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o {keep} }}"))
+        rows = _rows(kg, f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o {keep} }}")
         cols.triples((s, p, o) for s, p, o in rows if p.value not in cols.inverse)
 
 

@@ -237,13 +237,15 @@ class Columns:
             }
             keyed.append((p, s, o, iri, (s, o, iri, attrs)))
         # Then column by column (a column may also hold other subjects: entity descriptions).
+        more = self.more
         for name, predicate, col, several in fields:
             for iri, attrs in _common(attrs_of, col):
-                if not several:
+                extra = more.get((predicate, iri)) if several else None
+                if extra is None:
                     value = col[iri].value
                     found = [value]
                 else:
-                    found = sorted({v.value for v in self.values(predicate, iri)})
+                    found = sorted({v.value for v in (col[iri], *extra)})
                     value = found[0]  # a date given twice keeps the earliest
                 if name in _SINGLE:
                     attrs[name] = value
@@ -252,16 +254,17 @@ class Columns:
                 elif name == "according_to":
                     attrs[name] = found
                 else:
-                    attrs[name] = value if not several else "; ".join(found)
+                    attrs[name] = value if extra is None else "; ".join(found)
         shared: dict[str, dict[str, Any]] = {}
         for iri, attrs in _common(attrs_of, cited):
             sources = attrs["sources"]
-            for src in sorted(set(self.values(DERIVED, iri))) if cited_multi else (cited[iri],):
+            extra = more.get((DERIVED, iri)) if cited_multi else None
+            for src in (cited[iri],) if extra is None else sorted({cited[iri], *extra}):
                 d = shared.get(src)
                 if d is None:
                     d = shared[src] = self._source(src)
                 sources.append(d)
-            if len(sources) > 1:
+            if extra is not None and len(sources) > 1:
                 sources.sort(key=lambda x: (x["date"] or "", x["title"] or "", x["iri"]))
         for s, p, o in self.direct:
             if around is not None and s not in around and o not in around:
