@@ -324,3 +324,26 @@ def test_json_output_lists_problems(cli, tmp_path):
         "value": "Nope",
         "message": "",
     }
+
+
+def test_long_texts_go_to_the_loader_in_smaller_chunks(tmp_path, monkeypatch):
+    """A chunk for the bulk loader is bounded in characters as well as in triples."""
+    monkeypatch.setattr(bulk_module, "CHUNK_CHARS", 200_000)
+    sizes: list[int] = []
+    original = bulk_module.load_chunk
+
+    def measuring(store, data):
+        sizes.append(len(data))
+        original(store, data)
+
+    monkeypatch.setattr(bulk_module, "load_chunk", measuring)
+    folder = good_files(tmp_path / "csv")
+    long_text = "x" * 1000
+    with (folder / "entities.csv").open("a") as fh:
+        fh.writelines(f"long-{i},Entity {i},Company,,,,{long_text}\n" for i in range(3000))
+    with graphkit.open(tmp_path / "kg", create=True) as kg:
+        report = import_csv(kg, [folder])
+        assert report.count("entities", "new") == 3002
+        assert kg.ask('ASK { gkd:long-2999 dcterms:description ?d FILTER(STRLEN(?d) = 1000) }')
+    assert len(sizes) >= 3  # about 3 MB of text: several chunks, each about one batch of records
+    assert max(sizes) < 1_500_000

@@ -33,6 +33,8 @@ from graphkit.store.creating import new_store_folder
 #: cost the engine more work in all (a quarter more CPU at 100,000 triples);
 #: larger ones gain little (400,000 cost 1% more CPU than one call of 1.5M, which needs 1.4 GB).
 CHUNK_TRIPLES = 250_000
+#: Characters of N-Triples per call, at most: long literals make fewer triples a chunk.
+CHUNK_CHARS = 64 << 20
 _END = None
 
 
@@ -56,7 +58,7 @@ class StreamingLoad:
         self.store: ox.Store | None = store
         self.chunk = chunk or CHUNK_TRIPLES
         self._parts: list[str] = []
-        self._pending = 0
+        self._pending = self._chars = 0
         self._queue: queue.Queue = queue.Queue(maxsize=1)
         self._error: BaseException | None = None
         self._stop = False
@@ -67,7 +69,8 @@ class StreamingLoad:
         """Add N-Triples ``text`` holding ``triples`` triples; a full chunk goes to the loader."""
         self._parts.append(text)
         self._pending += triples
-        if self._pending >= self.chunk:
+        self._chars += len(text)
+        if self._pending >= self.chunk or self._chars >= CHUNK_CHARS:
             self._send()
 
     def finish(self) -> None:
@@ -116,7 +119,7 @@ class StreamingLoad:
 
     def _send(self) -> None:
         data = "".join(self._parts).encode("utf-8")
-        self._parts, self._pending = [], 0
+        self._parts, self._pending, self._chars = [], 0, 0
         self._put(data)
 
     def _put(self, item: bytes | None) -> None:
