@@ -34,6 +34,8 @@ T = TypeVar("T")
 
 #: How often the waiting thread looks up (seconds): Ctrl-C is seen within this.
 STEP = 0.05
+#: The most rows a worker reads ahead of the reader (the first batch is 64).
+MAX_BATCH = 4096
 _END = object()
 
 
@@ -332,7 +334,9 @@ def _produce(start: Callable[[], Any], channel: _Channel) -> None:
         if finished:
             return
         while channel.requests.get() and not channel.stopped.is_set():
-            size = min(size * 2, 256)
+            # Each hand-off waits for the other thread to be scheduled, which on busy
+            # cores can take milliseconds: big results go in few, large batches.
+            size = min(size * 4, MAX_BATCH)
             batch = list(itertools.islice(rows, size))
             channel.answers.put(batch or _END)
             if not batch:
