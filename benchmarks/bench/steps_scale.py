@@ -107,20 +107,25 @@ def installed_env(scratch: Path) -> dict[str, str]:
 
 
 def process_seconds(
-    cmd: list[str], runs: int = 5, env: dict | None = None, warm: bool = False
+    cmd: list[str], runs: int = 5, env: dict | None = None, warm: bool = False, timeout: float | None = None
 ) -> tuple[float, str]:
     """Median wall time of a whole process, and its last output; ``warm``: after one unmeasured run."""
-    seconds, _, out = process_times(cmd, runs, env, warm)
+    seconds, _, out = process_times(cmd, runs, env, warm, timeout)
     return seconds, out
 
 
 def process_times(
-    cmd: list[str], runs: int = 5, env: dict | None = None, warm: bool = False
+    cmd: list[str],
+    runs: int = 5,
+    env: dict | None = None,
+    warm: bool = False,
+    timeout: float | None = None,
 ) -> tuple[float, float, str]:
     """Median wall time and median CPU time (user + system) of a whole process, and its last output.
 
     CPU time hardly changes when other jobs share the cores, wall time does:
-    on a busy machine, compare both.
+    on a busy machine, compare both. A process still running after ``timeout``
+    seconds is stopped; the output then starts with "timeout".
     """
     if warm:
         subprocess.run(cmd, capture_output=True, env=env, check=False)
@@ -128,7 +133,10 @@ def process_times(
     for _ in range(runs):
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
-        done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+        try:
+            done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False, timeout=timeout)
+        except subprocess.TimeoutExpired:
+            return time.perf_counter() - start, 0.0, f"timeout: stopped after {timeout:.0f} s"
         times.append(time.perf_counter() - start)
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpus.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
@@ -141,6 +149,7 @@ class ScaleSteps:
 
     store_dir: Path | None = None
     _hub: tuple[str, int] | None = None
+    _typical: str | None = None
 
     def ensure_store(self) -> Path:
         if self.store_dir is None:
@@ -171,10 +180,16 @@ class ScaleSteps:
         return self._hub
 
     def typical(self) -> str:
-        """An ordinary entity: one of the last generated (few relationships)."""
-        with self._open() as kg:
-            count = kg.select("SELECT (COUNT(*) AS ?n) WHERE { ?e rdfs:label ?l }")[0]["n"]
-        return f"https://w3id.org/graphkit/id/e{int(count) * 2 // 3}"
+        """An ordinary entity: the median, by relationships it is the subject of, of those with any.
+
+        (An entity picked by number could have no relationship at all, and its two rings be itself.)
+        """
+        if self._typical is None:
+            with self._open() as kg:
+                q = "SELECT ?e (COUNT(*) AS ?n) WHERE { ?r rdf:subject ?e } GROUP BY ?e"
+                counts = sorted((int(row["n"]), row["e"]) for row in kg.select(q))
+            self._typical = counts[len(counts) // 2][1]
+        return self._typical
 
     # -- start-up ---------------------------------------------------------------------
 
