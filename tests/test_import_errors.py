@@ -344,6 +344,6 @@ def test_long_texts_go_to_the_loader_in_smaller_chunks(tmp_path, monkeypatch):
     with graphkit.open(tmp_path / "kg", create=True) as kg:
         report = import_csv(kg, [folder])
         assert report.count("entities", "new") == 3002
-        assert kg.ask('ASK { gkd:long-2999 dcterms:description ?d FILTER(STRLEN(?d) = 1000) }')
+        assert kg.ask("ASK { gkd:long-2999 dcterms:description ?d FILTER(STRLEN(?d) = 1000) }")
     assert len(sizes) >= 3  # about 3 MB of text: several chunks, each about one batch of records
     assert max(sizes) < 1_500_000

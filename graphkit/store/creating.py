@@ -102,8 +102,7 @@ def remove_leftovers(path: Path) -> list[Path]:
         size = _size(folder)
         shutil.rmtree(folder, ignore_errors=True)
         notify(
-            f"removed {folder} ({size / 1e6:.1f} MB), left by an interrupted {what} "
-            f"(process {pid} is gone)"
+            f"removed {folder} ({size / 1e6:.1f} MB), left by an interrupted {what} (process {pid} is gone)"
         )
         removed.append(folder)
     return removed
