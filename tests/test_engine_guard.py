@@ -149,3 +149,21 @@ def test_the_guard_lets_the_program_go_on_after_a_timeout_it_raised():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["timed", "out", "still", "running"]
+
+
+def test_version_to_a_full_disk_is_a_clean_error():
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; sys.argv[1:] = ['--version']\nfrom graphkit.cli import main\nmain()",
+            ],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    assert "Error: No space left on device" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -115,8 +115,12 @@ class _Main:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         as_program = not args and not kwargs
         if as_program and sys.argv[1:] == ["--version"]:
-            sys.stdout.write(f"graphkit, version {__version__}\n")
-            return 0
+            try:
+                sys.stdout.write(f"graphkit, version {__version__}\n")
+                sys.stdout.flush()
+                return 0
+            except OSError:
+                pass  # a full disk or a closed pipe: the click group reports it cleanly
         from graphkit.cli.app import main as group
 
         group.owns_process = group.owns_process or as_program
