@@ -167,3 +167,26 @@ def test_version_to_a_full_disk_is_a_clean_error():
     assert result.returncode == 1
     assert "Error: No space left on device" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_a_background_job_that_ignores_ctrl_c_still_ignores_it():
+    """Shells start background jobs with SIGINT ignored; the guard must not take it back."""
+    process = subprocess.Popen(
+        [
+            *GRAPHKIT,
+            "query",
+            "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+            "--timeout",
+            "3",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    time.sleep(1.5)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 1, err
+    assert "Error: the query did not finish within 3 s" in err
+    assert "Interrupted." not in err

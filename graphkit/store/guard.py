@@ -57,7 +57,9 @@ class _Guard:
         os.set_blocking(self.pipe, False)
         os.set_blocking(write, False)
         signal.set_wakeup_fd(write, warn_on_full_buffer=False)
-        signal.signal(signal.SIGINT, self._handle)
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            # Not when SIGINT is ignored (a shell's background job): Ctrl-C is not for us then.
+            signal.signal(signal.SIGINT, self._handle)
         threading.Thread(target=self._watch, name="graphkit guard", daemon=True).start()
 
     # -- the main thread ---------------------------------------------------------
