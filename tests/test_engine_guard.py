@@ -190,3 +190,31 @@ def test_a_background_job_that_ignores_ctrl_c_still_ignores_it():
     assert process.returncode == 1, err
     assert "Error: the query did not finish within 3 s" in err
     assert "Interrupted." not in err
+
+
+OUTSIDE_THE_ENGINE = """
+import hashlib
+import pyoxigraph as ox
+from graphkit.store import worker
+worker.own_process()
+store = ox.Store()
+worker.query(lambda: store.query("ASK { ?s ?p ?o }"))  # the guard is up
+print("ready", flush=True)
+try:
+    hashlib.pbkdf2_hmac("sha256", b"x", b"y", 3_000_000)  # long native work, not the engine's
+except KeyboardInterrupt:
+    print("taken", flush=True)
+"""
+
+
+def test_ctrl_c_outside_the_engine_is_left_to_the_main_thread():
+    """Only an engine call is cut short; other native work ends first and cleans up as usual."""
+    process = subprocess.Popen(
+        [sys.executable, "-c", OUTSIDE_THE_ENGINE], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    assert process.stdout is not None and process.stdout.readline() == "ready\n"
+    time.sleep(0.2)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+    assert out == "taken\n"

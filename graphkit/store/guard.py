@@ -124,17 +124,24 @@ class _Guard:
         return None
 
     def _wait_for_main(self) -> None:
-        """Give the main thread GRACE seconds to take the interrupt; else end the process."""
+        """Give the main thread GRACE seconds to take the interrupt; else, inside the engine, end the process.
+
+        Outside an engine call the main thread takes it when its native call
+        returns, as Python always does, and cleans up on the way out.
+        """
         until = time.monotonic() + GRACE
-        while time.monotonic() < until:
-            if self.taken >= self.sent:
-                return
+        while self.taken < self.sent:
+            if time.monotonic() >= until:
+                with self.lock:
+                    if self.taken >= self.sent:
+                        return
+                    if self.calls or self.pending is not None:
+                        self.leaving = True
+                        error = self.pending
+                        break
             time.sleep(0.01)
-        with self.lock:
-            if self.taken >= self.sent:
-                return
-            self.leaving = True
-            error = self.pending
+        else:
+            return
         if error is None:
             _leave("\nInterrupted.\n", INTERRUPTED)
         _leave(f"Error: {error}\n", 1)
