@@ -36,6 +36,10 @@ CHUNK_TRIPLES = 250_000
 #: Characters of N-Triples per call, at most: long literals make fewer triples a chunk.
 CHUNK_CHARS = 64 << 20
 _END = None
+_ADVICE = (
+    "Nothing was written. Import the files in parts, or raise GRAPHKIT_MAX_MEMORY (megabytes) "
+    "if the machine has the memory"
+)
 
 
 class StreamingLoad:
@@ -78,7 +82,7 @@ class StreamingLoad:
         if self._parts:
             self._send()
         self._put(_END)
-        self._wait()
+        self._wait(check=True)
         if self._error is not None:
             raise _failed(self._error)
         try:
@@ -118,6 +122,7 @@ class StreamingLoad:
     # -- the two threads -----------------------------------------------------------
 
     def _send(self) -> None:
+        worker._check_memory(_ADVICE)  # between chunks: a runaway load stops with a clear error
         data = "".join(self._parts).encode("utf-8")
         self._parts, self._pending, self._chars = [], 0, 0
         self._put(data)
@@ -131,11 +136,13 @@ class StreamingLoad:
                 self._queue.put(item, timeout=worker.STEP)
                 return
             except queue.Full:
-                continue
+                worker._check_memory(_ADVICE)
 
-    def _wait(self) -> None:
+    def _wait(self, check: bool = False) -> None:
+        # ``check`` only while loading: abort must wait for the engine whatever the memory
         while not self._done.wait(worker.STEP):
-            pass
+            if check:
+                worker._check_memory(_ADVICE)
 
     def _run(self) -> None:
         try:

@@ -9,9 +9,11 @@ the value, so that a journalist can find it in a spreadsheet.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import io
+import itertools
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -20,7 +22,7 @@ from pathlib import Path
 
 from graphkit.export.formulas import unguard
 from graphkit.importer.problems import CsvProblems, Problem
-from graphkit.limits import MAX_LITERAL_BYTES, literal_too_long, too_long_message
+from graphkit.limits import MAX_LITERAL_BYTES, describe_size, literal_too_long, too_long_message
 
 #: The three kinds of file, in the order they are read and reported.
 KINDS = ("entities", "relationships", "sources")
@@ -74,6 +76,10 @@ LIST_SEPARATOR = ";"
 
 #: Largest cell accepted (the csv module's default limit is 128 KiB).
 MAX_CELL = 256 * 1024 * 1024
+#: Bytes read from a file at a time: memory holds a few such pieces, whatever the file's size.
+READ_SIZE = 1 << 20
+#: Longest physical line accepted: a line is held whole while the csv module parses it.
+MAX_LINE = MAX_CELL
 #: Cells this long or shorter are under the literal limit whatever their characters (4 bytes each at most).
 _SHORT = MAX_LITERAL_BYTES // 4
 
@@ -211,54 +217,91 @@ def normalise_column(name: str) -> str:
     return COLUMN_ALIASES.get(key, key)
 
 
-def _records(text: str) -> Iterator[list[str]]:
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    yield from reader
+class _LineTooLong(Exception):
+    """A physical line over :data:`MAX_LINE` characters."""
 
 
-def _decode(data: bytes, name: str) -> tuple[str | None, list[Problem]]:
-    """The text of a file that must be UTF-8 (a UTF-8 BOM is dropped)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return None, [
-            Problem(name, "the file is UTF-16 (Excel's 'Unicode text'); save it as 'CSV UTF-8' instead")
-        ]
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8"), []
-    except UnicodeDecodeError:
-        pass
-    # Find the cells that hold the bad bytes, to point at them.
-    text = data.decode("utf-8", "surrogateescape")
+def _open_text(path: Path, errors: str = "strict") -> io.TextIOWrapper:
+    """``path`` as UTF-8 text read :data:`READ_SIZE` bytes at a time (a UTF-8 BOM is dropped)."""
+    raw = path.open("rb", buffering=READ_SIZE)
+    text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors=errors, newline="")
+    text._CHUNK_SIZE = READ_SIZE  # type: ignore[attr-defined]  # decoded characters per read
+    return text
+
+
+def _lines(text: io.TextIOWrapper) -> Iterator[str]:
+    """The physical lines of ``text``, each at most :data:`MAX_LINE` characters."""
+    readline = text.readline
+    while line := readline(MAX_LINE):
+        if len(line) == MAX_LINE and line[-1] not in "\r\n":
+            raise _LineTooLong
+        yield line
+
+
+def _records(lines: Iterator[str]) -> Iterator[list[str]]:
+    return csv.reader(lines, strict=True)
+
+
+def _line_too_long(name: str, row: int) -> Problem:
+    return Problem(
+        name,
+        f"a line of the file is longer than {describe_size(MAX_LINE)}; check the quotes in this row",
+        row=row,
+    )
+
+
+def _encoding_problems(path: Path, name: str) -> list[Problem]:
+    """Why the file is not UTF-8 text (a UTF-8 BOM is fine), read piece by piece; [] when it is."""
+    with path.open("rb", buffering=0) as fh:
+        head = fh.read(3)
+        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+            return [
+                Problem(name, "the file is UTF-16 (Excel's 'Unicode text'); save it as 'CSV UTF-8' instead")
+            ]
+        decode = codecs.getincrementaldecoder("utf-8-sig")().decode
+        try:
+            while head:
+                decode(head)
+                head = fh.read(READ_SIZE)
+            decode(b"", True)
+            return []
+        except UnicodeDecodeError:
+            pass
+    return _bad_cells(path, name)
+
+
+def _bad_cells(path: Path, name: str) -> list[Problem]:
+    """Point at the cells that hold bytes that are not UTF-8."""
     problems: list[Problem] = []
     header: list[str] = []
-    try:
-        for number, record in enumerate(_records(text), start=1):
-            if number == 1:
-                header = [normalise_column(c) for c in record]
-            for index, cell in enumerate(record):
-                if any("\udc80" <= ch <= "\udcff" for ch in cell):
-                    column = header[index] if index < len(header) else f"#{index + 1}"
-                    value = cell.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-                    problems.append(
-                        Problem(
-                            name,
-                            "not UTF-8 text (the file looks like Windows-1252 or Latin-1); "
-                            "save it as 'CSV UTF-8'",
-                            row=number,
-                            column=column,
-                            value=value,
+    with _open_text(path, "surrogateescape") as text, _large_cells():
+        try:
+            for number, record in enumerate(_records(_lines(text)), start=1):
+                if number == 1:
+                    header = [normalise_column(c) for c in record]
+                for index, cell in enumerate(record):
+                    if any("\udc80" <= ch <= "\udcff" for ch in cell):
+                        column = header[index] if index < len(header) else f"#{index + 1}"
+                        value = cell.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+                        problems.append(
+                            Problem(
+                                name,
+                                "not UTF-8 text (the file looks like Windows-1252 or Latin-1); "
+                                "save it as 'CSV UTF-8'",
+                                row=number,
+                                column=column,
+                                value=value,
+                            )
                         )
-                    )
-    except csv.Error:
-        pass
+        except (csv.Error, _LineTooLong):
+            pass
     if not problems:
         problems.append(Problem(name, "the file is not UTF-8 text; save it as 'CSV UTF-8'"))
-    return None, problems
+    return problems
 
 
-def _other_delimiter(text: str, required: Sequence[str]) -> str | None:
-    first_line = text.split("\n", 1)[0].rstrip("\r")
+def _other_delimiter(first_line: str, required: Sequence[str]) -> str | None:
+    first_line = first_line.rstrip("\r\n")
     for delimiter in OTHER_DELIMITERS:
         cells = next(csv.reader([first_line], delimiter=delimiter), [])
         if set(required) <= {normalise_column(c) for c in cells}:
@@ -266,13 +309,13 @@ def _other_delimiter(text: str, required: Sequence[str]) -> str | None:
     return None
 
 
-def _check_header(kind: str, header: list[str], text: str, name: str) -> tuple[list[str], list[Problem]]:
+def _check_header(kind: str, header: list[str], line: str, name: str) -> tuple[list[str], list[Problem]]:
     required, optional = REQUIRED[kind], OPTIONAL[kind]
     columns = [normalise_column(c) for c in header]
     problems: list[Problem] = []
     missing = [c for c in required if c not in columns]
     if missing:
-        delimiter = _other_delimiter(text, required)
+        delimiter = _other_delimiter(line, required)
         if delimiter is not None:
             return columns, [
                 Problem(
@@ -313,44 +356,54 @@ def _check_header(kind: str, header: list[str], text: str, name: str) -> tuple[l
 def read_table(kind: str, path: Path) -> tuple[Table | None, list[Problem]]:
     """Open one CSV file; return it (or None when unreadable) and the problems found so far.
 
-    The rows are read lazily as ``table.rows`` is iterated; problems found
-    on the way (a broken quote, too many cells) are added to ``table.problems``.
+    The file is read as a stream, :data:`READ_SIZE` bytes at a time: its
+    encoding is checked first, then the header; the rows are read as
+    ``table.rows`` is iterated, and problems found on the way (a broken
+    quote, too many cells) are added to ``table.problems``.
     """
     name = str(path)
     try:
-        data = path.read_bytes()
+        problems = _encoding_problems(path, name)
+        if problems:
+            return None, problems
+        with _open_text(path) as text, _large_cells():
+            lines = _lines(text)
+            try:
+                first_line = next(lines, "")
+                header = next(_records(itertools.chain([first_line], lines)), None)
+            except csv.Error as exc:
+                return None, [
+                    Problem(name, f"the file is not valid CSV ({exc}); check the quotes in this row", row=1)
+                ]
+            except _LineTooLong:
+                return None, [_line_too_long(name, 1)]
     except OSError as exc:
         return None, [Problem(name, f"cannot read the file: {exc.strerror or exc}")]
-    text, problems = _decode(data, name)
-    del data
-    if text is None:
-        return None, problems
-    records = _records(text)
-    with _large_cells():
-        try:
-            header = next(records, None)
-        except csv.Error as exc:
-            return None, [
-                Problem(name, f"the file is not valid CSV ({exc}); check the quotes in this row", row=1)
-            ]
     if header is None or not any(c.strip() for c in header):
         required = ", ".join(REQUIRED[kind])
         return None, [Problem(name, f"the first row must be the header ({required})", row=1)]
-    columns, problems = _check_header(kind, header, text, name)
+    columns, problems = _check_header(kind, header, first_line, name)
     if problems:
         return None, problems
     table = Table(kind, path, name, columns)
-    table.rows = _rows(table, records)
+    table.rows = _rows(table)
     return table, []
 
 
-def _rows(table: Table, records: Iterator[list[str]]) -> Iterator[Row]:
+def _rows(table: Table) -> Iterator[Row]:
+    """The data rows, read from the file as they are asked for (the file is closed at the end)."""
     columns, name, problems = table.columns, table.name, table.problems
     width = len(columns)
     # Every column named and none a '#note': most rows then need no cell-by-cell work.
     plain = all(c and c[0] != "#" for c in columns)
-    number = 1
-    with _large_cells():
+    number = 0  # the header is row 1
+    try:
+        text = _open_text(table.path)
+    except OSError as exc:
+        problems.append(Problem(name, f"cannot read the file: {exc.strerror or exc}"))
+        return
+    with text, _large_cells():
+        records = _records(_lines(text))
         while True:
             try:
                 record = next(records)
@@ -365,7 +418,16 @@ def _rows(table: Table, records: Iterator[list[str]]) -> Iterator[Row]:
                     )
                 )
                 return
+            except _LineTooLong:
+                problems.append(_line_too_long(name, number + 1))
+                return
+            except (OSError, UnicodeDecodeError) as exc:  # the file changed or failed since it was checked
+                reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+                problems.append(Problem(name, f"cannot read the file: {reason or exc}", row=number + 1))
+                return
             number += 1
+            if number == 1:
+                continue  # the header, checked by read_table
             joined = "".join(record)
             if not joined.strip():
                 continue  # blank rows are skipped

@@ -56,6 +56,9 @@ from graphkit.vocab import GK, RDF
 #: The kinds of record, in the order they are reported.
 KINDS = ("entities", "relationships", "sources")
 BATCH = 1000
+#: Characters of record values per batch, at most: a batch of long cells (2 MiB each at
+#: most) is cut short, so that a batch never holds more than about this much text.
+BATCH_CHARS = 16 << 20
 COUNTRY = GK + "Country"
 BASED_IN = GK + "basedIn"
 _SUBJECT, _PREDICATE, _OBJECT = (RDF + n for n in ("subject", "predicate", "object"))
@@ -147,6 +150,7 @@ class Pipeline:
         self._based_in: set[tuple[str, str]] = set()
         self._soft: dict[str, EntityRecord] = {}
         self._batch: list[_Resource] = []
+        self._batch_chars = 0
         self._is_a_cache: dict[tuple[str, str | None], bool] = {}
         fd, name = tempfile.mkstemp(prefix=".graphkit-import-", suffix=".nt", dir=spool_dir)
         self._out = os.fdopen(fd, "w", encoding="utf-8")
@@ -286,11 +290,12 @@ class Pipeline:
         if self.problems:
             return  # nothing will be written: stop spooling, keep checking
         self._batch.append(resource)
-        if len(self._batch) >= BATCH:
+        self._batch_chars += sum(len(o) for _, o in resource.pairs)
+        if len(self._batch) >= BATCH or self._batch_chars >= BATCH_CHARS:
             self._flush()
 
     def _flush(self) -> None:
-        batch, self._batch = self._batch, []
+        batch, self._batch, self._batch_chars = self._batch, [], 0
         if not batch:
             return
         existing = self.lookup.triples_of({r.iri for r in batch}) if self.lookup else {}

@@ -84,7 +84,11 @@ _BUDGET = memory_budget()
 _PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-def _check_memory() -> None:
+_QUERY_ADVICE = "Narrow the query; if the store may be damaged, run 'graphkit check --store DIR'"
+
+
+def _check_memory(advice: str = _QUERY_ADVICE) -> None:
+    """Raise :class:`MemoryExceeded` (ending with ``advice``) when the process is over the budget."""
     if _BUDGET is None:
         return
     limit, column = _BUDGET
@@ -94,10 +98,7 @@ def _check_memory() -> None:
     except (OSError, ValueError, IndexError):
         return
     if size > limit:
-        raise MemoryExceeded(
-            f"the engine grew past {limit >> 20} MB of memory and was stopped. Narrow the "
-            "query; if the store may be damaged, run 'graphkit check --store DIR'"
-        )
+        raise MemoryExceeded(f"the engine grew past {limit >> 20} MB of memory and was stopped. {advice}")
 
 
 class Deadline:
