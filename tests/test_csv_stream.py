@@ -137,3 +137,23 @@ def test_the_memory_budget_stops_a_streamed_load(cli, tmp_path, monkeypatch):
     assert not store.exists()
     monkeypatch.setattr(worker, "_BUDGET", None)
     assert run(cli, "import", folder, "--store", store).exit_code == 0
+
+
+def test_a_line_longer_than_the_limit_is_refused_where_it_is(tmp_path, monkeypatch):
+    monkeypatch.setattr(csv_files, "MAX_LINE", 80)
+    folder = write(
+        tmp_path / "csv",
+        entities=HEADERS["entities"]
+        + "\nacme,Acme,Company,,,,short\nbeta,Beta,Company,,,,"
+        + "x" * 100
+        + "\n",
+    )
+    table, problems = read_table("entities", folder / "entities.csv")
+    assert problems == []
+    assert [row.number for row in table.rows] == [2]
+    assert [(p.row, p.message[:33]) for p in table.problems] == [(3, "a line of the file is longer than")]
+    monkeypatch.setattr(csv_files, "MAX_LINE", 20)  # the header itself
+    table, problems = read_table("entities", folder / "entities.csv")
+    assert table is None and [(p.row, p.message[:33]) for p in problems] == [
+        (1, "a line of the file is longer than")
+    ]
