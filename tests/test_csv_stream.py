@@ -7,7 +7,7 @@ import tracemalloc
 from csv_helpers import HEADERS, SOURCE_ROW, good_files, run, write
 
 import graphkit
-from graphkit.importer import csv_files
+from graphkit.importer import csv_text
 from graphkit.importer import pipeline as pipeline_module
 from graphkit.importer.csv_files import find_inputs, read_table
 from graphkit.importer.csv_reader import read_csv_tables
@@ -59,7 +59,7 @@ def test_a_small_read_size_reads_the_same_rows_and_problems(cli, tmp_path, monke
     store = tmp_path / "kg"
     whole = _read([folder]), _read([tmp_path / "bad-sources.csv"])
     expected = run(cli, "import", folder, "--store", store)
-    monkeypatch.setattr(csv_files, "READ_SIZE", 7)  # every multi-byte character is cut somewhere
+    monkeypatch.setattr(csv_text, "READ_SIZE", 7)  # every multi-byte character is cut somewhere
     assert (_read([folder]), _read([tmp_path / "bad-sources.csv"])) == whole
     result = run(cli, "import", folder, "--store", store)
     assert result.exit_code == expected.exit_code == 1
@@ -81,7 +81,7 @@ def test_a_small_read_size_reads_the_same_rows_and_problems(cli, tmp_path, monke
 
 
 def test_memory_does_not_grow_with_the_file(tmp_path, monkeypatch):
-    monkeypatch.setattr(csv_files, "READ_SIZE", 16 * 1024)
+    monkeypatch.setattr(csv_text, "READ_SIZE", 16 * 1024)
     folder = tmp_path / "csv"
     folder.mkdir()
     path = folder / "entities.csv"
@@ -140,7 +140,7 @@ def test_the_memory_budget_stops_a_streamed_load(cli, tmp_path, monkeypatch):
 
 
 def test_a_line_longer_than_the_limit_is_refused_where_it_is(tmp_path, monkeypatch):
-    monkeypatch.setattr(csv_files, "MAX_LINE", 80)
+    monkeypatch.setattr(csv_text, "MAX_LINE", 80)
     folder = write(
         tmp_path / "csv",
         entities=HEADERS["entities"]
@@ -152,7 +152,7 @@ def test_a_line_longer_than_the_limit_is_refused_where_it_is(tmp_path, monkeypat
     assert problems == []
     assert [row.number for row in table.rows] == [2]
     assert [(p.row, p.message[:33]) for p in table.problems] == [(3, "a line of the file is longer than")]
-    monkeypatch.setattr(csv_files, "MAX_LINE", 20)  # the header itself
+    monkeypatch.setattr(csv_text, "MAX_LINE", 20)  # the header itself
     table, problems = read_table("entities", folder / "entities.csv")
     assert table is None and [(p.row, p.message[:33]) for p in problems] == [
         (1, "a line of the file is longer than")

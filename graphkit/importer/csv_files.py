@@ -9,18 +9,23 @@ the value, so that a journalist can find it in a spreadsheet.
 
 from __future__ import annotations
 
-import codecs
-import contextlib
 import csv
-import io
 import itertools
 import os
-import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from graphkit.export.formulas import unguard
+from graphkit.importer.csv_text import (
+    MAX_LINE,
+    LineTooLong,
+    large_cells,
+    lines,
+    open_text,
+    records,
+    utf8_problem,
+)
 from graphkit.importer.problems import CsvProblems, Problem
 from graphkit.limits import MAX_LITERAL_BYTES, describe_size, literal_too_long, too_long_message
 
@@ -74,12 +79,6 @@ OTHER_DELIMITERS = {";": "semicolons (;)", "\t": "tabs", "|": "vertical bars (|)
 #: Separator of several values in one cell (aliases, source ids).
 LIST_SEPARATOR = ";"
 
-#: Largest cell accepted (the csv module's default limit is 128 KiB).
-MAX_CELL = 256 * 1024 * 1024
-#: Bytes read from a file at a time: memory holds a few such pieces, whatever the file's size.
-READ_SIZE = 1 << 20
-#: Longest physical line accepted: a line is held whole while the csv module parses it.
-MAX_LINE = MAX_CELL
 #: Cells this long or shorter are under the literal limit whatever their characters (4 bytes each at most).
 _SHORT = MAX_LITERAL_BYTES // 4
 
@@ -196,17 +195,6 @@ def find_inputs(paths: Sequence[str | os.PathLike]) -> dict[str, Path]:
 # -- reading one file ----------------------------------------------------------
 
 
-@contextlib.contextmanager
-def _large_cells() -> Iterator[None]:
-    """Let the csv module read cells up to :data:`MAX_CELL` (default: 128 KiB)."""
-    previous = csv.field_size_limit()
-    csv.field_size_limit(min(MAX_CELL, sys.maxsize))
-    try:
-        yield
-    finally:
-        csv.field_size_limit(previous)
-
-
 def normalise_column(name: str) -> str:
     """A header cell as a column name: trimmed, lower case, spaces as ``_``.
 
@@ -215,31 +203,6 @@ def normalise_column(name: str) -> str:
     """
     key = "_".join(name.strip().lower().replace("-", " ").split())
     return COLUMN_ALIASES.get(key, key)
-
-
-class _LineTooLong(Exception):
-    """A physical line over :data:`MAX_LINE` characters."""
-
-
-def _open_text(path: Path, errors: str = "strict") -> io.TextIOWrapper:
-    """``path`` as UTF-8 text read :data:`READ_SIZE` bytes at a time (a UTF-8 BOM is dropped)."""
-    raw = path.open("rb", buffering=READ_SIZE)
-    text = io.TextIOWrapper(raw, encoding="utf-8-sig", errors=errors, newline="")
-    text._CHUNK_SIZE = READ_SIZE  # type: ignore[attr-defined]  # decoded characters per read
-    return text
-
-
-def _lines(text: io.TextIOWrapper) -> Iterator[str]:
-    """The physical lines of ``text``, each at most :data:`MAX_LINE` characters."""
-    readline = text.readline
-    while line := readline(MAX_LINE):
-        if len(line) == MAX_LINE and line[-1] not in "\r\n":
-            raise _LineTooLong
-        yield line
-
-
-def _records(lines: Iterator[str]) -> Iterator[list[str]]:
-    return csv.reader(lines, strict=True)
 
 
 def _line_too_long(name: str, row: int) -> Problem:
@@ -252,21 +215,11 @@ def _line_too_long(name: str, row: int) -> Problem:
 
 def _encoding_problems(path: Path, name: str) -> list[Problem]:
     """Why the file is not UTF-8 text (a UTF-8 BOM is fine), read piece by piece; [] when it is."""
-    with path.open("rb", buffering=0) as fh:
-        head = fh.read(3)
-        if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-            return [
-                Problem(name, "the file is UTF-16 (Excel's 'Unicode text'); save it as 'CSV UTF-8' instead")
-            ]
-        decode = codecs.getincrementaldecoder("utf-8-sig")().decode
-        try:
-            while head:
-                decode(head)
-                head = fh.read(READ_SIZE)
-            decode(b"", True)
-            return []
-        except UnicodeDecodeError:
-            pass
+    found = utf8_problem(path)
+    if found is None:
+        return []
+    if found == "utf-16":
+        return [Problem(name, "the file is UTF-16 (Excel's 'Unicode text'); save it as 'CSV UTF-8' instead")]
     return _bad_cells(path, name)
 
 
@@ -274,9 +227,9 @@ def _bad_cells(path: Path, name: str) -> list[Problem]:
     """Point at the cells that hold bytes that are not UTF-8."""
     problems: list[Problem] = []
     header: list[str] = []
-    with _open_text(path, "surrogateescape") as text, _large_cells():
+    with open_text(path, "surrogateescape") as text, large_cells():
         try:
-            for number, record in enumerate(_records(_lines(text)), start=1):
+            for number, record in enumerate(records(lines(text)), start=1):
                 if number == 1:
                     header = [normalise_column(c) for c in record]
                 for index, cell in enumerate(record):
@@ -293,7 +246,7 @@ def _bad_cells(path: Path, name: str) -> list[Problem]:
                                 value=value,
                             )
                         )
-        except (csv.Error, _LineTooLong):
+        except (csv.Error, LineTooLong):
             pass
     if not problems:
         problems.append(Problem(name, "the file is not UTF-8 text; save it as 'CSV UTF-8'"))
@@ -366,16 +319,16 @@ def read_table(kind: str, path: Path) -> tuple[Table | None, list[Problem]]:
         problems = _encoding_problems(path, name)
         if problems:
             return None, problems
-        with _open_text(path) as text, _large_cells():
-            lines = _lines(text)
+        with open_text(path) as text, large_cells():
+            physical = lines(text)
             try:
-                first_line = next(lines, "")
-                header = next(_records(itertools.chain([first_line], lines)), None)
+                first_line = next(physical, "")
+                header = next(records(itertools.chain([first_line], physical)), None)
             except csv.Error as exc:
                 return None, [
                     Problem(name, f"the file is not valid CSV ({exc}); check the quotes in this row", row=1)
                 ]
-            except _LineTooLong:
+            except LineTooLong:
                 return None, [_line_too_long(name, 1)]
     except OSError as exc:
         return None, [Problem(name, f"cannot read the file: {exc.strerror or exc}")]
@@ -398,15 +351,15 @@ def _rows(table: Table) -> Iterator[Row]:
     plain = all(c and c[0] != "#" for c in columns)
     number = 0  # the header is row 1
     try:
-        text = _open_text(table.path)
+        text = open_text(table.path)
     except OSError as exc:
         problems.append(Problem(name, f"cannot read the file: {exc.strerror or exc}"))
         return
-    with text, _large_cells():
-        records = _records(_lines(text))
+    with text, large_cells():
+        read = records(lines(text))
         while True:
             try:
-                record = next(records)
+                record = next(read)
             except StopIteration:
                 return
             except csv.Error as exc:
@@ -418,7 +371,7 @@ def _rows(table: Table) -> Iterator[Row]:
                     )
                 )
                 return
-            except _LineTooLong:
+            except LineTooLong:
                 problems.append(_line_too_long(name, number + 1))
                 return
             except (OSError, UnicodeDecodeError) as exc:  # the file changed or failed since it was checked
