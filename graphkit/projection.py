@@ -266,10 +266,12 @@ def _ego(kg: KnowledgeGraph, focus: str, depth: int, node_ok, edge_ok) -> tuple[
 
     Walks outwards one ring at a time, asking the store only for the
     statements around the current ring, in batches of entities per query
-    (VALUES), so the cost follows the size of the neighbourhood. When the
-    neighbourhood grows past 1/40 of the store's statements (a hub and its
-    ring), reading the whole store is cheaper: the walk then runs on
-    the full projection (from the cache beside an embedded store, if valid).
+    (VALUES), so the cost follows the size of the neighbourhood; the last
+    ring reads only the links among its own entities. When a ring would
+    hold more than 1/:data:`RANDOM_READ_COST` of the store's statements (a
+    hub and its ring; counted in the engine before any row is read),
+    reading the whole store is cheaper: the walk then runs on the full
+    projection (from the cache beside an embedded store, if valid).
     """
     try:
         return _ego_from_store(kg, focus, depth, node_ok, edge_ok)
@@ -280,7 +282,7 @@ def _ego(kg: KnowledgeGraph, focus: str, depth: int, node_ok, edge_ok) -> tuple[
 #: Below this many statements, a neighbourhood is always read ring by ring.
 SMALL_NEIGHBOURHOOD = 500
 #: Reading a statement by name (VALUES) costs about as much as scanning this many in a full read.
-RANDOM_READ_COST = 40
+RANDOM_READ_COST = 3
 
 
 def _budget(kg: KnowledgeGraph):
@@ -331,7 +333,7 @@ def _ego_from_store(kg: KnowledgeGraph, focus: str, depth: int, node_ok, edge_ok
     for ring_number in range(depth + 1):
         if not frontier:
             break
-        read_around(kg, frontier, cols, budget)
+        read_around(kg, frontier, cols, budget, among=ring_number == depth)
         around = [e for e in cols.edges(around=frontier) if edge_ok(e[3])]
         ring: dict[str, dict] = {}
         if ring_number < depth:  # the last pass only collects links among the outer ring

@@ -45,3 +45,27 @@ def test_big_neighbourhoods_are_detected(monkeypatch):
     with graphkit.open() as kg:
         project(kg, focus="Judith Collins", depth=3)  # most of the bundled graph
     assert calls == ["https://w3id.org/graphkit/id/judith-collins"]
+
+
+def test_the_outer_ring_reads_only_the_links_within_the_neighbourhood(monkeypatch):
+    from graphkit.model import column_reads
+
+    described: set[str] = set()
+    real = column_reads._describe
+
+    def spy(kg, cols, iris, literals_only=False):
+        described.update(iris)
+        return real(kg, cols, iris, literals_only)
+
+    monkeypatch.setattr(column_reads, "_describe", spy)
+    with graphkit.open() as kg:
+        graph = project(kg, focus="Judith Collins", depth=1)
+        ends = {
+            str(row["r"]): (str(row["s"]), str(row["o"]))
+            for row in kg.select("SELECT ?r ?s ?o WHERE { ?r rdf:subject ?s ; rdf:object ?o }")
+        }
+    read = {r: ends[r] for r in described if r in ends}
+    assert read, "the walk read no statement"
+    # Every statement read has both ends in the result: none leads out of the outer ring.
+    assert all(s in graph and o in graph for s, o in read.values())
+    assert len(read) >= graph.number_of_edges() - sum(1 for *_, d in graph.edges(data=True) if not d["statement"])

@@ -21,6 +21,9 @@ from graphkit.model.graph import KnowledgeGraph
 from graphkit.model.relationships import Relationship
 from graphkit.store.base import guarded
 
+RDF_SUBJECT = "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject"
+RDF_OBJECT = "http://www.w3.org/1999/02/22-rdf-syntax-ns#object"
+
 #: Entities (or statements, or sources) named in one VALUES query.
 BATCH = 256
 
@@ -91,38 +94,60 @@ def read_around(
     iris: Iterable[str],
     cols: Columns | None = None,
     budget: Callable[[int], bool] | None = None,
+    among: bool = False,
 ) -> Columns:
     """The statements and plain triples touching ``iris``, with their sources, in VALUES batches.
 
+    With ``among``, only those whose two ends are both in ``iris`` (the
+    links within a walk's outer ring, without reading its way out).
     ``budget`` is asked, once the statements are known and before they are
     read, whether that many statements are worth reading this way; if not,
     :class:`TooBig` is raised.
     """
     cols = cols or Columns(kg)
     iris = set(iris)
-    relations = " ".join(str(ox.NamedNode(p)) for p in cols.inverse)
-    found: set[str] = set()
+    relations = cols.inverse
+    ends = {RDF_SUBJECT, RDF_OBJECT}
+    if budget is not None and not among and not budget(_count_around(kg, iris) + len(cols.statements)):
+        raise TooBig  # counted in the engine, before any row is handed over
+    sides: dict[str, int] = {}  # statement -> how many of its ends are in iris
+    links: list = []
+    # One VALUES clause and an otherwise open pattern per query: the engine
+    # then looks each IRI up in its index. A second VALUES (of predicates)
+    # makes it scan the whole store and join, at any neighbourhood size.
     for values in _batches(iris):
-        query = (
-            f"SELECT ?r WHERE {{ VALUES ?f {{ {values} }} "
-            "VALUES ?end { rdf:subject rdf:object } ?r ?end ?f }"
-        )
-        found.update(lexical(row[0]) for row in _rows(kg, query))
+        for s, p, o in _rows(kg, f"SELECT ?s ?p ?o WHERE {{ VALUES ?o {{ {values} }} ?s ?p ?o }}"):
+            if p.value in ends:
+                r = lexical(s)
+                sides[r] = sides.get(r, 0) + 1
+            elif p.value in relations and (not among or lexical(s) in iris):
+                links.append((s, p, o))
+        if among:  # a link among iris has its object in iris: the query above saw it
+            continue
+        rows = _rows(kg, f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o FILTER(!isLiteral(?o)) }}")
+        links.extend(row for row in rows if row[1].value in relations)
+    found = {r for r, n in sides.items() if n >= 2} if among else set(sides)
     if budget is not None and not budget(len(found | cols.statements)):
         raise TooBig
-    for values in _batches(iris):
-        for side in ("?s", "?o"):
-            query = (
-                f"SELECT ?s ?p ?o WHERE {{ VALUES {side} {{ {values} }} "
-                f"VALUES ?p {{ {relations} }} ?s ?p ?o }}"
-            )
-            cols.triples(_rows(kg, query))
+    cols.triples(links)
     found -= cols.statements
     cols.statements |= found
     _describe(kg, cols, found)
     cited = {src for r in found for src in cols.values(DERIVED, r)}
     _describe(kg, cols, cited)
     return cols
+
+
+def _count_around(kg: KnowledgeGraph, iris: set[str]) -> int:
+    """How many statements touch ``iris`` (one counted twice when both its ends do), without reading them."""
+    total = 0
+    for values in _batches(iris):
+        query = (
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ VALUES ?o {{ {values} }} ?r rdf:subject ?o }} "
+            f"UNION {{ VALUES ?o {{ {values} }} ?r rdf:object ?o }} }}"
+        )
+        total += int(next(iter(_rows(kg, query)))[0].value)
+    return total
 
 
 def read_entities(kg: KnowledgeGraph, iris: Iterable[str], cols: Columns | None = None) -> Columns:
