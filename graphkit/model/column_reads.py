@@ -124,7 +124,8 @@ def read_around(
                 links.append((s, p, o))
         if among:  # a link among iris has its object in iris: the query above saw it
             continue
-        rows = _rows(kg, f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o FILTER(!isLiteral(?o)) }}")
+        query = f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o FILTER(!isLiteral(?o)) }}"
+        rows = _rows(kg, query)
         links.extend(row for row in rows if row[1].value in relations)
     found = {r for r, n in sides.items() if n >= 2} if among else set(sides)
     if budget is not None and not budget(len(found | cols.statements)):
