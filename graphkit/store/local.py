@@ -6,7 +6,7 @@ import contextlib
 import gc
 import threading
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -219,18 +219,10 @@ class LocalBackend:
         """
         text = inline_bindings(sparql, bindings) if bindings else sparql
         deadline = worker.Deadline(self.timeout)
-        try:
+        with self._query_errors():
             return worker.query(
                 lambda: self.store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True), deadline
             )
-        except SyntaxError as exc:
-            raise QueryError(syntax_message(exc)) from None
-        except (RuntimeError, ValueError) as exc:
-            if _is_damage(exc):
-                raise damaged_error(self.description, str(exc)) from None
-            raise QueryError(f"the query failed: {exc}") from None
-        except OSError as exc:
-            raise StoreError(f"query failed on {self.description}: {exc}") from None
 
     def rows(self, sparql: str) -> list:
         """Every row of a SELECT, read in one engine call: for reads that keep the whole result anyway.
@@ -249,8 +241,14 @@ class LocalBackend:
         def read() -> list:
             return list(self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True))
 
-        try:
+        with self._query_errors():
             return worker.call(read, deadline)
+
+    @contextlib.contextmanager
+    def _query_errors(self) -> Iterator[None]:
+        """The engine's errors for a query, as graphkit's (a damaged store named as such)."""
+        try:
+            yield
         except SyntaxError as exc:
             raise QueryError(syntax_message(exc)) from None
         except (RuntimeError, ValueError) as exc:
