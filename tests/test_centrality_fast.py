@@ -82,9 +82,25 @@ def test_the_estimate_is_unbiased_where_trees_hang(monkeypatch):
     g, _ = to_igraph(with_trees(4))
     exact = betweenness_module.estimate(g)
     monkeypatch.setattr(betweenness_module, "EXACT_WORK", 0)
+    # 100 of the 127 sources that are not leaves: fewer, or the run would be exact.
+    monkeypatch.setattr(betweenness_module, "SAMPLE_WORK", 100 * (g.vcount() + g.ecount()))
     mean = sum(betweenness_module.estimate(g, seed=s) for s in range(40)) / 40
     top = exact.argsort()[-10:]
     assert abs(mean[top] - exact[top]).max() < 0.15 * exact[top].min()
+
+
+def test_a_sample_as_large_as_the_sources_runs_exact_instead(monkeypatch):
+    """Over the work budget, but with fewer sources than a sample: no random draw, the exact scores."""
+    monkeypatch.setattr(betweenness_module, "EXACT_WORK", 0)
+    g = with_trees(2)
+    info: dict = {}
+    fast = {
+        r["entity_iri"]: r["score"]
+        for r in centrality(g, "betweenness", top=None, backend="igraph", info=info)
+    }
+    exact = {r["entity_iri"]: r["score"] for r in centrality(g, "betweenness", top=None, backend="networkx")}
+    assert info == {"backend": "igraph", "exact": True}
+    assert max(abs(exact[n] - fast[n]) for n in exact) < 1e-6
 
 
 def test_top_keeps_no_more_rows_than_asked_and_ranks_ties_by_label():

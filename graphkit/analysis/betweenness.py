@@ -8,7 +8,8 @@ of the entities have a single relationship:
   share is added exactly to its neighbour and it is never searched from;
 - the remaining searches (one per source entity, each visiting the whole
   graph) are the cost. When they all fit in :data:`EXACT_WORK` (entities plus
-  relationships, summed over the searches), the result is exact. Above that,
+  relationships, summed over the searches), or when there are no more
+  sources than a sample would search, the result is exact. Otherwise,
   :data:`SAMPLE_WORK` decides how many sources are searched: drawn at random
   (seeded, so the same graph always gives the same ranking) with a
   probability proportional to the entities each one stands for, itself and
@@ -39,11 +40,15 @@ def plan(vertices: int, edges: int, searched: int) -> int | None:
     True
     >>> plan(100_000, 130_000, 65_000)
     69
+    >>> plan(10_000_000, 13_000_000, 15) is None  # fewer sources than a sample: exact
+    True
     """
     step = vertices + edges
     if searched * step <= EXACT_WORK:
         return None
-    return int(min(searched, max(MIN_SOURCES, SAMPLE_WORK // step)))
+    sample = int(max(MIN_SOURCES, SAMPLE_WORK // step))
+    # A sample as large as the sources costs what the exact run does, and would only add noise.
+    return None if sample >= searched else sample
 
 
 def estimate(g: Any, info: dict | None = None, seed: int = 0) -> np.ndarray:
