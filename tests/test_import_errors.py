@@ -347,3 +347,26 @@ def test_long_texts_go_to_the_loader_in_smaller_chunks(tmp_path, monkeypatch):
         assert kg.ask("ASK { gkd:long-2999 dcterms:description ?d FILTER(STRLEN(?d) = 1000) }")
     assert len(sizes) >= 3  # about 3 MB of text: several chunks, each about one batch of records
     assert max(sizes) < 1_500_000
+
+
+def test_stopping_with_a_chunk_waiting_still_ends_the_loader(tmp_path, monkeypatch):
+    """After Ctrl-C the loader ends once its chunk is loaded, and the engine lets go of the folder."""
+    import time
+
+    import pyoxigraph as ox
+
+    original = bulk_module.load_chunk
+
+    def slow(store, data):
+        time.sleep(0.5)
+        original(store, data)
+
+    monkeypatch.setattr(bulk_module, "load_chunk", slow)
+    folder = tmp_path / "staging"
+    load = bulk_module.StreamingLoad(ox.Store(str(folder)), chunk=1)
+    load.write("<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n", 1)
+    load.write("<http://example.org/a> <http://example.org/b> <http://example.org/d> .\n", 1)
+    load.stop()  # the second chunk waits in the queue: the end mark has no room
+    assert load._done.wait(2)
+    assert load.store is None
+    assert len(ox.Store(str(folder))) <= 1  # the folder opens again: the engine closed it

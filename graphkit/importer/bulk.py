@@ -95,6 +95,10 @@ class StreamingLoad:
         """Load nothing more; the chunk the engine is loading finishes in its thread."""
         self._stop = True
         self._parts = []
+        # A chunk may wait in the queue: drop it, so that the end mark fits. The
+        # loader also looks at ``_stop`` while it waits, should another write come.
+        with contextlib.suppress(queue.Empty):
+            self._queue.get_nowait()
         with contextlib.suppress(queue.Full):
             self._queue.put_nowait(_END)
 
@@ -146,12 +150,20 @@ class StreamingLoad:
 
     def _run(self) -> None:
         try:
-            while (data := self._queue.get()) is not _END:
+            while not self._stop:
+                try:
+                    data = self._queue.get(timeout=worker.STEP)
+                except queue.Empty:
+                    continue
+                if data is _END:
+                    break
                 if not self._stop and self._error is None:
                     load_chunk(self.store, data)  # type: ignore[arg-type]
         except BaseException as exc:  # handed to the reading thread
             self._error = exc
         finally:
+            if self._stop:
+                self.store = None  # the engine lets go of the staging folder
             self._done.set()
 
 
