@@ -19,7 +19,7 @@ import pyoxigraph as ox
 
 from graphkit.dates import covers, parse_period
 from graphkit.errors import GraphkitError
-from graphkit.model.column_reads import TooBig, read_all, read_around, read_entities
+from graphkit.model.column_reads import TooBig, count_two_rings, read_all, read_around, read_entities
 from graphkit.model.columns import ALT_LABEL, LABEL, Columns, Edge
 from graphkit.model.graph import KnowledgeGraph, to_python
 from graphkit.model.relationships import Relationship
@@ -219,7 +219,8 @@ def project(
                 ]
                 graph = _build(nodes, edges)
         else:
-            graph = _build(*_ego(kg, focus_iri, depth, node_ok, edge_ok))
+            every_edge = not (keep_rel or drop_rel or as_of)
+            graph = _ego(kg, focus_iri, depth, node_ok, edge_ok, every_edge)
     if reify:
         graph = _reified(kg, graph)
     graph.graph.update({"store": kg.backend.description, "as_of": as_of, "focus": focus_iri})
@@ -261,7 +262,7 @@ def _build(nodes: dict[str, dict[str, Any]], edges: list[Edge]) -> nx.MultiDiGra
     return graph
 
 
-def _ego(kg: KnowledgeGraph, focus: str, depth: int, node_ok, edge_ok) -> tuple[dict, list[Edge]]:
+def _ego(kg: KnowledgeGraph, focus: str, depth: int, node_ok, edge_ok, every_edge: bool) -> nx.MultiDiGraph:
     """Nodes within ``depth`` hops of ``focus`` and the relationships among them.
 
     Walks outwards one ring at a time, asking the store only for the
@@ -274,9 +275,9 @@ def _ego(kg: KnowledgeGraph, focus: str, depth: int, node_ok, edge_ok) -> tuple[
     projection (from the cache beside an embedded store, if valid).
     """
     try:
-        return _ego_from_store(kg, focus, depth, node_ok, edge_ok)
+        return _build(*_ego_from_store(kg, focus, depth, node_ok, edge_ok))
     except TooBig:
-        return _ego_in(full_graph(kg), focus, depth, node_ok, edge_ok)
+        return _ego_in(full_graph(kg), focus, depth, node_ok, edge_ok, every_edge)
 
 
 #: Below this many statements, a neighbourhood is always read ring by ring.
@@ -298,8 +299,16 @@ def _budget(kg: KnowledgeGraph):
     return worth_it
 
 
-def _ego_in(graph: nx.MultiDiGraph, focus: str, depth: int, node_ok, edge_ok) -> tuple[dict, list[Edge]]:
-    """The same walk as :func:`_ego`, on a projection already in memory."""
+def _ego_in(
+    graph: nx.MultiDiGraph, focus: str, depth: int, node_ok, edge_ok, every_edge: bool = False
+) -> nx.MultiDiGraph:
+    """The same walk as :func:`_ego`, on a full projection of its own (it may be changed in place).
+
+    When ``every_edge`` (no relation or date filter) and the neighbourhood
+    holds most of the graph, the others are removed from ``graph`` itself:
+    cheaper than building the neighbourhood anew, and the same graph, in
+    the same order (the full projection's edges are sorted as a new one's).
+    """
     nodes = {focus: dict(graph.nodes[focus])} if focus in graph else {}
     frontier = set(nodes)
     for _ in range(depth):
@@ -313,6 +322,10 @@ def _ego_in(graph: nx.MultiDiGraph, focus: str, depth: int, node_ok, edge_ok) ->
                         ring[other] = dict(attrs)
         nodes.update(ring)
         frontier = set(ring)
+    if every_edge and 2 * len(nodes) > graph.number_of_nodes():
+        graph.remove_nodes_from([n for n in graph if n not in nodes])
+        graph.graph.clear()
+        return graph
     edges = [
         (u, v, k, d)
         for n in nodes
@@ -320,11 +333,13 @@ def _ego_in(graph: nx.MultiDiGraph, focus: str, depth: int, node_ok, edge_ok) ->
         if v in nodes and edge_ok(d)
     ]
     edges.sort(key=lambda e: (e[3]["relation_iri"], e[0], e[1], e[3]["statement"] or ""))
-    return nodes, edges
+    return _build(nodes, edges)
 
 
 def _ego_from_store(kg: KnowledgeGraph, focus: str, depth: int, node_ok, edge_ok) -> tuple[dict, list[Edge]]:
     budget = _budget(kg)
+    if depth >= 2 and not budget(count_two_rings(kg, focus)):
+        raise TooBig  # a hub's second ring: known before its first is read
     cols = Columns(kg)
     read_entities(kg, [focus], cols)
     nodes = _entity_nodes(kg, cols, [focus])

@@ -68,4 +68,22 @@ def test_the_outer_ring_reads_only_the_links_within_the_neighbourhood(monkeypatc
     assert read, "the walk read no statement"
     # Every statement read has both ends in the result: none leads out of the outer ring.
     assert all(s in graph and o in graph for s, o in read.values())
-    assert len(read) >= graph.number_of_edges() - sum(1 for *_, d in graph.edges(data=True) if not d["statement"])
+    assert len(read) >= graph.number_of_edges() - sum(
+        1 for *_, d in graph.edges(data=True) if not d["statement"]
+    )
+
+
+@pytest.mark.parametrize("focus, depth", [("Judith Collins", 3), ("AWS", 2)])
+def test_a_big_neighbourhood_cut_from_the_full_projection_in_place_is_the_same_graph(focus, depth):
+    with graphkit.open() as kg:
+        iri = projection.resolve(kg, focus).iri
+
+        def keep(*_):
+            return True
+
+        built = projection._ego_in(projection.full_graph(kg), iri, depth, keep, keep, every_edge=False)
+        full = projection.full_graph(kg)
+        cut = projection._ego_in(full, iri, depth, keep, keep, every_edge=True)
+    assert 2 * built.number_of_nodes() > full.number_of_nodes()  # most of the bundled graph
+    assert cut is full  # so the in-place path ran
+    assert dump(cut) == dump(built)

@@ -151,6 +151,21 @@ def _count_around(kg: KnowledgeGraph, iris: set[str]) -> int:
     return total
 
 
+def count_two_rings(kg: KnowledgeGraph, focus: str) -> int:
+    """At least as many statements as two rings around ``focus`` touch, counted in the engine.
+
+    A statement reached through several neighbours is counted once for
+    each: an upper bound, cheap enough to ask before any ring is read.
+    """
+    if focus.startswith("_:"):
+        return 0
+    query = (
+        f"SELECT (COUNT(*) AS ?n) WHERE {{ ?r rdf:subject|rdf:object {ox.NamedNode(focus)} . "
+        f"?r rdf:subject|rdf:object ?x FILTER(?x != {ox.NamedNode(focus)}) ?r2 rdf:subject|rdf:object ?x }}"
+    )
+    return int(next(iter(_rows(kg, query)))[0].value)
+
+
 def read_entities(kg: KnowledgeGraph, iris: Iterable[str], cols: Columns | None = None) -> Columns:
     """Types and literals of ``iris``, in VALUES batches."""
     cols = cols or Columns(kg)
