@@ -46,15 +46,17 @@ def with_trees(seed: int) -> nx.MultiDiGraph:
     return g
 
 
+def scores(g, backend, info=None):
+    rows = centrality(g, "betweenness", top=None, backend=backend, info=info)
+    return {r["entity_iri"]: r["score"] for r in rows}
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_igraph_betweenness_is_exact_within_the_budget(seed):
     g = with_trees(seed)
     info: dict = {}
-    fast = {
-        r["entity_iri"]: r["score"]
-        for r in centrality(g, "betweenness", top=None, backend="igraph", info=info)
-    }
-    exact = {r["entity_iri"]: r["score"] for r in centrality(g, "betweenness", top=None, backend="networkx")}
+    fast = scores(g, "igraph", info)
+    exact = scores(g, "networkx")
     assert info == {"backend": "igraph", "exact": True}
     assert fast.keys() == exact.keys()
     assert max(abs(exact[n] - fast[n]) for n in exact) < 1e-6
@@ -94,11 +96,8 @@ def test_a_sample_as_large_as_the_sources_runs_exact_instead(monkeypatch):
     monkeypatch.setattr(betweenness_module, "EXACT_WORK", 0)
     g = with_trees(2)
     info: dict = {}
-    fast = {
-        r["entity_iri"]: r["score"]
-        for r in centrality(g, "betweenness", top=None, backend="igraph", info=info)
-    }
-    exact = {r["entity_iri"]: r["score"] for r in centrality(g, "betweenness", top=None, backend="networkx")}
+    fast = scores(g, "igraph", info)
+    exact = scores(g, "networkx")
     assert info == {"backend": "igraph", "exact": True}
     assert max(abs(exact[n] - fast[n]) for n in exact) < 1e-6
 
