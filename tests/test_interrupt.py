@@ -122,6 +122,26 @@ def test_timeout_in_python_stops_streaming_rows_too():
         assert time.monotonic() - started < 10
 
 
+def test_a_timeout_frees_the_worker_that_reads_a_whole_result():
+    """A library read of every row stops in the engine too when its caller gives up, not only the wait."""
+    from graphkit.store import worker
+
+    values = " ".join(str(i) for i in range(3000))
+    hashed = "STR(?a * ?b)"
+    for _ in range(8):  # each row costs some work: 9 million of them take minutes
+        hashed = f"SHA512({hashed})"
+    slow = f"SELECT ?a ?b WHERE {{ VALUES ?a {{ {values} }} VALUES ?b {{ {values} }} FILTER(STRLEN({hashed}) = 128) }}"
+    with graphkit.open(timeout=0.3) as kg:
+        before = worker.working()
+        with pytest.raises(worker.QueryTimeout, match=r"did not finish within 0\.3 s"):
+            kg.backend.rows(slow)
+        gave_up = time.monotonic()
+        while worker.working() > before and time.monotonic() - gave_up < 2:
+            time.sleep(0.01)
+        assert worker.working() == before, "the worker still reads rows nobody waits for"
+        assert len(kg.backend.rows("SELECT ?x WHERE { VALUES ?x { 1 2 3 } }")) == 3
+
+
 def test_results_still_stream_in_order_and_completely(persistent_store):
     with graphkit.open(persistent_store, read_only=True) as kg:
         rows = [r["s"] for r in kg.select("SELECT ?s WHERE { ?s ?p ?o } ORDER BY ?s ?p ?o")]

@@ -230,19 +230,18 @@ class LocalBackend:
         :meth:`query` streams rows from a worker thread a batch at a time;
         a column of a million rows then costs thousands of hand-overs between
         the two threads, each a wait for the other to be scheduled when the
-        machine is busy. Here the worker reads everything before handing over.
+        machine is busy. Here the worker reads everything before handing over
+        (and stops within a batch when ``timeout`` or Ctrl-C ends the wait).
 
         >>> backend = LocalBackend(ox.Store(), kind="memory", description="memory", read_only=False)
         >>> backend.rows("SELECT ?x WHERE { VALUES ?x { 1 2 } }")[1]["x"].value
         '2'
         """
         deadline = worker.Deadline(self.timeout)
-
-        def read() -> list:
-            return list(self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True))
-
         with self._query_errors():
-            return worker.call(read, deadline)
+            return worker.read_all(
+                lambda: self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True), deadline
+            )
 
     @contextlib.contextmanager
     def _query_errors(self) -> Iterator[None]:

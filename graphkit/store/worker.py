@@ -6,7 +6,8 @@ join is never. So each call runs in a daemon worker thread while the main
 thread waits in short steps, where a KeyboardInterrupt or the deadline can
 reach it. The engine releases the GIL while it works, so this costs
 nothing measurable. An abandoned call keeps running in its thread until
-the process ends (the command line exits at once).
+it returns (the command line exits at once); a read of a whole result
+stops within a batch of rows (:func:`read_all`).
 
 Results are read the same way: a worker pulls rows in growing batches into
 a small queue, so memory stays bounded and the main thread never blocks
@@ -25,7 +26,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from graphkit.errors import QueryError
@@ -166,14 +167,23 @@ def submit(job: Callable[[], None]) -> None:
         threading.Thread(target=_serve, name="graphkit worker", daemon=True).start()
 
 
+def working() -> int:
+    """How many worker threads are still inside the engine (abandoned calls included).
+
+    >>> working()
+    0
+    """
+    with _idle_lock:
+        return _threads - _idle
+
+
 def busy() -> bool:
     """Whether a worker thread is still inside the engine (an abandoned call, after Ctrl-C).
 
     >>> busy()
     False
     """
-    with _idle_lock:
-        return _threads > _idle
+    return working() > 0
 
 
 def _detached(error: BaseException) -> BaseException:
@@ -182,8 +192,14 @@ def _detached(error: BaseException) -> BaseException:
     return error.with_traceback(None)
 
 
-def call(function: Callable[[], T], deadline: Deadline | None = None) -> T:
+def call(
+    function: Callable[[], T], deadline: Deadline | None = None, stop: threading.Event | None = None
+) -> T:
     """Run ``function()`` in a worker thread; wait so that Ctrl-C and the deadline stop the wait.
+
+    ``stop`` is set when the wait gives up (Ctrl-C, the deadline, the memory
+    budget), for a ``function`` that works in steps and can end early: the
+    worker is then free again (see :func:`read_all`).
 
     >>> call(lambda: 6 * 7)
     42
@@ -204,13 +220,48 @@ def call(function: Callable[[], T], deadline: Deadline | None = None) -> T:
             done.set()
 
     submit(run)
-    while not done.wait(STEP):
-        _check_memory()
-        if deadline is not None:
-            deadline.check()
+    try:
+        while not done.wait(STEP):
+            _check_memory()
+            if deadline is not None:
+                deadline.check()
+    except BaseException:
+        if stop is not None:
+            stop.set()
+        raise
     if "error" in box:
         raise _detached(box.pop("error"))
     return box.pop("value")
+
+
+def read_all(start: Callable[[], Iterable[T]], deadline: Deadline | None = None) -> list[T]:
+    """Every row of ``start()`` (an engine query), read in one worker thread and handed over at once.
+
+    The worker reads :data:`MAX_BATCH` rows at a time and, when the caller
+    gives up (Ctrl-C, the deadline, the memory budget), stops after the
+    batch in progress: an abandoned read frees its thread and its rows.
+
+    >>> import pyoxigraph as ox
+    >>> read_all(lambda: ox.Store().query("SELECT ?x WHERE { VALUES ?x { 1 2 } }"))[1]["x"].value
+    '2'
+    """
+    if _here():
+        from graphkit.store import guard
+
+        return guard.call(lambda: list(start()), deadline)
+    stop = threading.Event()
+
+    def read() -> list[T]:
+        rows = iter(start())
+        whole: list[T] = []
+        while not stop.is_set():
+            batch = list(itertools.islice(rows, MAX_BATCH))
+            whole += batch
+            if len(batch) < MAX_BATCH:
+                break
+        return whole
+
+    return call(read, deadline, stop)
 
 
 def query(start: Callable[[], Any], deadline: Deadline | None = None) -> Any:
