@@ -286,17 +286,30 @@ SMALL_NEIGHBOURHOOD = 500
 RANDOM_READ_COST = 3
 
 
-def _budget(kg: KnowledgeGraph):
-    total: list[int] = []
+class _Budget:
+    """Whether a neighbourhood of so many statements is worth reading ring by ring (see :func:`_ego`)."""
 
-    def worth_it(statements: int) -> bool:
-        if statements <= SMALL_NEIGHBOURHOOD:
-            return True
-        if not total:  # counted once, only for big neighbourhoods
-            total.append(int(kg.select("SELECT (COUNT(*) AS ?n) WHERE { ?r a gk:Relationship }")[0]["n"]))
-        return statements * RANDOM_READ_COST <= total[0]
+    def __init__(self, kg: KnowledgeGraph):
+        self.kg = kg
+        self._total: int | None = None
 
-    return worth_it
+    def limit(self) -> int:
+        """The most statements worth reading this way (the store's are counted once, only if asked)."""
+        if self._total is None:
+            query = "SELECT (COUNT(*) AS ?n) WHERE { ?r a gk:Relationship }"
+            self._total = int(self.kg.select(query)[0]["n"])
+        return max(SMALL_NEIGHBOURHOOD, self._total // RANDOM_READ_COST)
+
+    def __call__(self, statements: int) -> bool:
+        return statements <= SMALL_NEIGHBOURHOOD or statements <= self.limit()
+
+
+def _two_rings_too_big(kg: KnowledgeGraph, focus: str, budget: _Budget) -> bool:
+    # Counted up to the small size first: most entities need no count of the whole store.
+    if count_two_rings(kg, focus, SMALL_NEIGHBOURHOOD + 1) <= SMALL_NEIGHBOURHOOD:
+        return False
+    limit = budget.limit()
+    return count_two_rings(kg, focus, limit + 1) > limit
 
 
 def _ego_in(
@@ -310,16 +323,19 @@ def _ego_in(
     the same order (the full projection's edges are sorted as a new one's).
     """
     nodes = {focus: dict(graph.nodes[focus])} if focus in graph else {}
+    succ, pred, attrs_of = graph.succ, graph.pred, graph.nodes
     frontier = set(nodes)
     for _ in range(depth):
         ring: dict[str, dict] = {}
         for n in frontier:
-            for u, v, data in (*graph.out_edges(n, data=True), *graph.in_edges(n, data=True)):
-                other = v if u == n else u
-                if other not in nodes and other not in ring and edge_ok(data):
-                    attrs = graph.nodes[other]
-                    if node_ok(other, attrs):
-                        ring[other] = dict(attrs)
+            for adjacent in (succ[n], pred[n]):  # neighbour -> {key: edge attributes}
+                for other, keyed in adjacent.items():
+                    if other in nodes or other in ring:
+                        continue
+                    if every_edge or any(edge_ok(d) for d in keyed.values()):
+                        attrs = attrs_of[other]
+                        if node_ok(other, attrs):
+                            ring[other] = dict(attrs)
         nodes.update(ring)
         frontier = set(ring)
     if every_edge and 2 * len(nodes) > graph.number_of_nodes():
@@ -328,17 +344,19 @@ def _ego_in(
         return graph
     edges = [
         (u, v, k, d)
-        for n in nodes
-        for u, v, k, d in graph.out_edges(n, keys=True, data=True)
-        if v in nodes and edge_ok(d)
+        for u in nodes
+        for v, keyed in succ[u].items()
+        if v in nodes
+        for k, d in keyed.items()
+        if edge_ok(d)
     ]
     edges.sort(key=lambda e: (e[3]["relation_iri"], e[0], e[1], e[3]["statement"] or ""))
     return _build(nodes, edges)
 
 
 def _ego_from_store(kg: KnowledgeGraph, focus: str, depth: int, node_ok, edge_ok) -> tuple[dict, list[Edge]]:
-    budget = _budget(kg)
-    if depth >= 2 and not budget(count_two_rings(kg, focus)):
+    budget = _Budget(kg)
+    if depth >= 2 and _two_rings_too_big(kg, focus, budget):
         raise TooBig  # a hub's second ring: known before its first is read
     cols = Columns(kg)
     read_entities(kg, [focus], cols)

@@ -27,7 +27,7 @@ def test_the_walk_on_the_full_projection_gives_the_same_graph(case, monkeypatch)
     with graphkit.open() as kg:
         from_store = dump(project(kg, **case))
         monkeypatch.setattr(projection, "SMALL_NEIGHBOURHOOD", -1)  # every neighbourhood is "big"
-        monkeypatch.setattr(projection, "_budget", lambda kg: lambda n: False)
+        monkeypatch.setattr(projection, "RANDOM_READ_COST", 10**12)  # and none is worth reading ring by ring
         on_full = dump(project(kg, **case))
     assert from_store[0] and from_store == on_full
 
@@ -50,14 +50,15 @@ def test_big_neighbourhoods_are_detected(monkeypatch):
 def test_the_outer_ring_reads_only_the_links_within_the_neighbourhood(monkeypatch):
     from graphkit.model import column_reads
 
-    described: set[str] = set()
-    real = column_reads._describe
+    described: set[str] = set()  # every subject of a row the engine handed over
+    real = column_reads._rows
 
-    def spy(kg, cols, iris, literals_only=False):
-        described.update(iris)
-        return real(kg, cols, iris, literals_only)
+    def spy(kg, query):
+        rows = list(real(kg, query))
+        described.update(row[0].value for row in rows if len(row) == 3)
+        return rows
 
-    monkeypatch.setattr(column_reads, "_describe", spy)
+    monkeypatch.setattr(column_reads, "_rows", spy)
     with graphkit.open() as kg:
         graph = project(kg, focus="Judith Collins", depth=1)
         ends = {
@@ -87,3 +88,15 @@ def test_a_big_neighbourhood_cut_from_the_full_projection_in_place_is_the_same_g
     assert 2 * built.number_of_nodes() > full.number_of_nodes()  # most of the bundled graph
     assert cut is full  # so the in-place path ran
     assert dump(cut) == dump(built)
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_an_outer_ring_too_long_for_one_query_is_read_in_batches_to_the_same_graph(case, monkeypatch):
+    from graphkit.model import column_reads
+
+    with graphkit.open() as kg:
+        in_one_query = dump(project(kg, **case))
+        monkeypatch.setattr(column_reads, "AMONG_LIMIT", 0)
+        monkeypatch.setattr(column_reads, "BATCH", 2)  # and several batches
+        in_batches = dump(project(kg, **case))
+    assert in_one_query[0] and in_one_query == in_batches

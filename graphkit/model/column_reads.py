@@ -106,6 +106,9 @@ def read_around(
     """
     cols = cols or Columns(kg)
     iris = set(iris)
+    if among and len(iris) <= _among_limit(kg):
+        _read_among(kg, iris, cols)
+        return cols
     relations = cols.inverse
     ends = {RDF_SUBJECT, RDF_OBJECT}
     if budget is not None and not among and not budget(_count_around(kg, iris) + len(cols.statements)):
@@ -139,6 +142,44 @@ def read_around(
     return cols
 
 
+#: An embedded engine takes a ring of this many entities in one VALUES list.
+AMONG_LIMIT = 8192
+
+
+def _among_limit(kg: KnowledgeGraph) -> int:
+    # A remote server may refuse a long query: there, one batch at most.
+    return AMONG_LIMIT if hasattr(kg.backend, "rows") else BATCH
+
+
+def _read_among(kg: KnowledgeGraph, iris: set[str], cols: Columns) -> None:
+    """The statements and plain relation triples whose two ends are both in ``iris``, with their sources.
+
+    The engine finds them: an end seen twice in the union of "ends in
+    ``iris``" is a link among ``iris``. Only those links are handed over,
+    not every statement that touches a ring entity (a hub in the outer
+    ring touches thousands that lead out of it).
+    """
+    values = _values(sorted(iris))
+    if not values:
+        return
+    ends = " UNION ".join(f"{{ VALUES ?x {{ {values} }} ?r rdf:{end} ?x }}" for end in ("subject", "object"))
+    among = f"SELECT ?r WHERE {{ {ends} }} GROUP BY ?r HAVING (COUNT(*) >= 2)"
+    rows = [
+        row
+        for row in _rows(kg, f"SELECT ?r ?p ?o WHERE {{ {{ {among} }} ?r ?p ?o }}")
+        if lexical(row[0]) not in cols.described
+    ]
+    found = {lexical(row[0]) for row in rows}
+    cols.triples(rows)
+    cols.described |= found
+    ends = f"{{ VALUES ?s {{ {values} }} ?s ?p ?o }} UNION {{ VALUES ?o {{ {values} }} ?s ?p ?o }}"
+    plain = _rows(kg, f"SELECT ?s ?p ?o WHERE {{ {ends} }} GROUP BY ?s ?p ?o HAVING (COUNT(*) >= 2)")
+    cols.triples(row for row in plain if row[1].value in cols.inverse)
+    found -= cols.statements
+    cols.statements |= found
+    _describe(kg, cols, {src for r in found for src in cols.values(DERIVED, r)})
+
+
 def _count_around(kg: KnowledgeGraph, iris: set[str]) -> int:
     """How many statements touch ``iris`` (one counted twice when both its ends do), without reading them."""
     total = 0
@@ -151,18 +192,20 @@ def _count_around(kg: KnowledgeGraph, iris: set[str]) -> int:
     return total
 
 
-def count_two_rings(kg: KnowledgeGraph, focus: str) -> int:
-    """At least as many statements as two rings around ``focus`` touch, counted in the engine.
+def count_two_rings(kg: KnowledgeGraph, focus: str, limit: int) -> int:
+    """At least as many statements as two rings around ``focus`` touch, counted in the engine up to ``limit``.
 
     A statement reached through several neighbours is counted once for
-    each: an upper bound, cheap enough to ask before any ring is read.
+    each: an upper bound, cheap enough to ask before any ring is read. The
+    count stops at ``limit``: a hub's would otherwise walk every path of
+    length two from it.
     """
     if focus.startswith("_:"):
         return 0
-    query = (
-        f"SELECT (COUNT(*) AS ?n) WHERE {{ ?r rdf:subject|rdf:object {ox.NamedNode(focus)} . "
-        f"?r rdf:subject|rdf:object ?x FILTER(?x != {ox.NamedNode(focus)}) ?r2 rdf:subject|rdf:object ?x }}"
-    )
+    node = ox.NamedNode(focus)
+    ends = "rdf:subject|rdf:object"
+    paths = f"?r {ends} {node} . ?r {ends} ?x FILTER(?x != {node}) ?r2 {ends} ?x"
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT ?r2 WHERE {{ {paths} }} LIMIT {int(limit)} }}"
     return int(next(iter(_rows(kg, query)))[0].value)
 
 
