@@ -14,14 +14,17 @@ import io
 import json
 import tempfile
 from pathlib import Path
+from xml.dom import minidom
 
 import networkx as nx
 import pyoxigraph as ox
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_export import scan_cypher_line
 
 import graphkit
+from graphkit.errors import GraphkitError
 from graphkit.export.files import atomic_folder
 from graphkit.export.network import (
     write_cypher,
@@ -41,6 +44,9 @@ RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 DCT = "http://purl.org/dc/terms/"
 PROV = "http://www.w3.org/ns/prov#"
+
+# Characters that XML 1.0 cannot hold, even as a character reference.
+XML_FORBIDDEN = {chr(c) for c in range(32) if chr(c) not in "\t\n\r"} | {"\ufffe", "\uffff"}
 
 # Any character but lone surrogates (which no UTF-8 file can hold); controls and
 # Unicode line separators are favoured, as they are what breaks writers.
@@ -77,7 +83,14 @@ def _store_file(folder: Path, label: str, description: str, title: str) -> Path:
 
 def _check_rdf(kg, fmt: str, strings: set[str]) -> None:
     buffer = io.BytesIO()
+    if fmt == "rdfxml" and any(c in XML_FORBIDDEN for value in strings for c in value):
+        # XML 1.0 cannot hold the character: a clear error, never a changed literal or invalid XML
+        with pytest.raises(GraphkitError, match=r"which XML 1\.0 forbids"):
+            write_rdf(kg, buffer, fmt)
+        return
     write_rdf(kg, buffer, fmt)
+    if fmt == "rdfxml":
+        minidom.parseString(buffer.getvalue())  # well-formed XML 1.0
     values = {
         q.object.value
         for q in ox.parse(buffer.getvalue(), format_by_name(fmt))
@@ -169,3 +182,28 @@ def test_gephi_files_from_a_hostile_store_open_in_networkx(tmp_path):
         out = tmp_path / f"out.{fmt}"
         run_ok("export", "-F", fmt, "-o", str(out), "--store", str(source))
         assert read(out).nodes[EX + "e"]["label"] == "Acme\ufffd\ufffd[2J"
+
+
+def test_rdfxml_refuses_a_literal_that_xml_cannot_hold(tmp_path):
+    from helpers import run
+
+    source = _store_file(tmp_path, "Acme\x01Ltd", "met", "T")
+    out = tmp_path / "out.rdf"
+    out.write_text("before", encoding="utf-8")
+    for view in ([], ["--type", "Company"]):
+        result = run("export", "-F", "rdfxml", "-o", str(out), "--store", str(source), *view)
+        assert result.exit_code == 1, result.output
+        assert "Error: RDF/XML cannot hold the value of <https://example.org/id/e>" in result.output
+        assert "U+0001 (character 5), which XML 1.0 forbids" in result.output
+        assert "Traceback" not in result.output
+        assert out.read_text(encoding="utf-8") == "before"  # the file it would have replaced is kept
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.nt", "out.rdf"]  # no temporary file left
+
+
+def test_rdfxml_keeps_carriage_returns_for_any_xml_reader(tmp_path):
+    source = _store_file(tmp_path, "one\rtwo\r\nthree", "d", "t")
+    buffer = io.BytesIO()
+    with graphkit.open(source) as kg:
+        write_rdf(kg, buffer, "rdfxml")
+    labels = minidom.parseString(buffer.getvalue()).getElementsByTagNameNS(RDFS_LABEL[:-5], "label")
+    assert "one\rtwo\r\nthree" in {node.firstChild.data for node in labels}

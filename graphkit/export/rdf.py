@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
 import networkx as nx
 import pyoxigraph as ox
 
+from graphkit.errors import GraphkitError
 from graphkit.model.graph import KnowledgeGraph
 from graphkit.store.formats import format_by_name
 from graphkit.vocab import PREFIXES
@@ -15,6 +18,32 @@ RDF_FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "rdfxml")
 
 _ABOUT = "CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { #IRIS# } ?s ?p ?o }"
 _CHUNK = 500
+# What XML 1.0 cannot hold, even as a character reference (IRIs never hold it).
+_XML_FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_checked(triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:
+    r"""The triples, refused with a clear error at a literal that XML 1.0 cannot hold.
+
+    RDF/XML would have to drop or alter such a character (a control
+    character from a hostile file, U+FFFE...), and RDF exports give back
+    the literals they were given: the other RDF formats keep it.
+
+    >>> a, p = ox.NamedNode("https://example.org/a"), ox.NamedNode("https://example.org/p")
+    >>> list(xml_checked([ox.Triple(a, p, ox.Literal("x\x01"))]))
+    Traceback (most recent call last):
+    ...
+    graphkit.errors.GraphkitError: RDF/XML cannot hold the value of <https://example.org/a> ...
+    """
+    for triple in triples:
+        value = triple.object
+        if type(value) is ox.Literal and (found := _XML_FORBIDDEN.search(value.value)):
+            raise GraphkitError(
+                f"RDF/XML cannot hold the value of {triple.subject} {triple.predicate}: it contains "
+                f"U+{ord(found.group()):04X} (character {found.start() + 1}), which XML 1.0 forbids. "
+                "Export as Turtle, N-Triples or JSON-LD instead: they keep it"
+            )
+        yield triple
 
 
 def _kept_links(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> set[tuple[str, str, str]]:
@@ -75,6 +104,24 @@ def subgraph_triples(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> list[ox.Trip
     return out
 
 
+class _CarriageReturns:
+    """Writes RDF/XML with each carriage return as ``&#13;``, which XML readers keep.
+
+    Raw, every XML reader would read it as a line feed. The writer never puts
+    one in markup, so any one it writes is inside a literal.
+    """
+
+    def __init__(self, out: BinaryIO):
+        self.out = out
+
+    def write(self, data: bytes) -> int:
+        self.out.write(bytes(data).replace(b"\r", b"&#13;"))
+        return len(data)  # what the writer gave: it checks the count
+
+    def flush(self) -> None:
+        self.out.flush()
+
+
 def write_rdf(
     kg: KnowledgeGraph, out: BinaryIO, fmt: str, graph: nx.MultiDiGraph | None = None
 ) -> int | None:
@@ -102,6 +149,9 @@ def write_rdf(
         triples = kg.triples()
     else:
         triples = subgraph_triples(kg, graph)
+    if rdf_format == ox.RdfFormat.RDF_XML:  # a view is checked before anything is written
+        triples = list(xml_checked(triples)) if graph is not None else xml_checked(triples)
+        out = _CarriageReturns(out)  # type: ignore[assignment]
     if rdf_format.supports_datasets:
         quads = (ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
         ox.serialize(quads, out, rdf_format, **prefixes)
