@@ -48,6 +48,46 @@ def test_explicit_format_wins_and_stdout_defaults_to_turtle(tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("fmt", "name", "named"),
+    [
+        ("graphml", "z.gexf", "gexf"),
+        ("ttl", "graph.rdf", "rdfxml"),
+        ("json", "graph.ftm.jsonl", "ftm"),
+        ("cypher", "graph.NT", "nt"),
+        ("graphml", "graph.owl", "rdfxml"),
+    ],
+)
+def test_a_format_that_the_extension_contradicts_is_refused(tmp_path, monkeypatch, fmt, name, named):
+    monkeypatch.chdir(tmp_path)
+    result = run("export", "-F", fmt, "-o", name)
+    assert result.exit_code == 1, result.output
+    assert result.output == (
+        f"Error: -o {name} has the extension of the {named} format, but --format says {fmt}: "
+        "make them agree (change the extension or --format)\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name", "read"),
+    [
+        ("nt", "graph.ttl", ox.RdfFormat.TURTLE),  # N-Triples is Turtle too
+        ("ttl", "graph.trig", ox.RdfFormat.TRIG),
+        ("graphml", "graph.xml", None),  # the generic XML extension
+        ("gexf", "graph.xml", None),
+    ],
+)
+def test_a_format_valid_under_the_extension_is_written(tmp_path, fmt, name, read):
+    out = tmp_path / name
+    run_ok("export", "-F", fmt, "-o", str(out))
+    if read is None:
+        reader = nx.read_graphml if fmt == "graphml" else nx.read_gexf
+        assert reader(out).number_of_nodes() == BUNDLED_ENTITIES
+    else:
+        assert len(list(ox.parse(path=str(out), format=read))) == BUNDLED_TRIPLES
+
+
+@pytest.mark.parametrize(
     ("args", "fragment"),
     [
         (["-o", "graph.csv"], "CSV export writes a folder"),

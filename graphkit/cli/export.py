@@ -37,6 +37,12 @@ EXTENSIONS = {
     ".ftm": "ftm",  # name.ftm.json or name.ftm.jsonl: FollowTheMoney entities
 }
 
+# --format with an -o extension that names another format is a mistake, unless the
+# file is valid in both (N-Triples is also Turtle, N-Quads and TriG; Turtle is TriG)
+# or the extension is the generic .xml and the format an XML one.
+ALSO_VALID_AS = {"nt": {"ttl", "nq", "trig"}, "ttl": {"trig"}}
+XML_FORMATS = {"rdfxml", "graphml", "gexf"}
+
 
 def view_summary(graph) -> str:
     """What an RDF export of a view holds, in the words 'graphkit stats' counts it.
@@ -51,7 +57,15 @@ def view_summary(graph) -> str:
 
 
 def output_format(fmt: str | None, output: str | None) -> str:
-    """The export format: --format if given, else from -o's extension, else Turtle."""
+    """The export format: --format if given, else from -o's extension, else Turtle.
+
+    A known extension that names another format than --format is refused.
+
+    >>> output_format("graphml", "graph.gexf")
+    Traceback (most recent call last):
+    ...
+    graphkit.cli.options.UserError: -o graph.gexf has the extension of the gexf format, but --format ...
+    """
     suffix = Path(output).suffix.lower() if output else ""
     if output and output.lower().endswith((".ftm.json", ".ftm.jsonl")):
         suffix = ".ftm"
@@ -62,6 +76,17 @@ def output_format(fmt: str | None, output: str | None) -> str:
                 f"--format csv writes a folder (entities.csv, relationships.csv, sources.csv and "
                 f"the Gephi tables), not one file: give -o a folder name without an extension, "
                 f"e.g. -o {Path(output).stem or 'graph'}-csv"  # type: ignore[arg-type]
+            )
+        named = EXTENSIONS.get(suffix)
+        agree = (
+            named in (None, fmt)
+            or named in ALSO_VALID_AS.get(fmt, ())
+            or (suffix == ".xml" and fmt in XML_FORMATS)
+        )
+        if not agree:
+            raise UserError(
+                f"-o {output} has the extension of the {named} format, but --format says {fmt}: "
+                "make them agree (change the extension or --format)"
             )
         return fmt
     if not output:
@@ -107,7 +132,8 @@ def export(kg: KnowledgeGraph, fmt: str | None, output: str | None, **options) -
     ftm (FollowTheMoney entities, one a line, for Aleph). Also json
     (networkx node-link), csv (a folder with nodes.csv and edges.csv) and
     cypher (a Neo4j script). The format comes from -o's extension unless
-    --format says it; without either, Turtle. Files are written to a
+    --format says it (an extension of another format is refused); without
+    either, Turtle. Files are written to a
     temporary name and renamed, so a failed export never leaves a
     half-written file.
 
