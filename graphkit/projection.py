@@ -49,9 +49,7 @@ def _entity_nodes(kg: KnowledgeGraph, cols: Columns, iris: Iterable[str] | None 
 
     The result does not depend on the engine's row order.
     """
-    found = cols.entities()
-    if iris is not None:
-        found = {iri: found[iri] for iri in iris if iri in found}
+    found = cols.entities(None if iris is None else set(iris))
     nodes: dict[str, dict[str, Any]] = {}
     schema = kg.schema
     kinds_of: dict[frozenset, tuple[str | None, str, list[str]]] = {}  # few distinct type sets
@@ -272,12 +270,36 @@ def _ego(kg: KnowledgeGraph, focus: str, depth: int, node_ok, edge_ok, every_edg
     hold more than 1/:data:`RANDOM_READ_COST` of the store's statements (a
     hub and its ring; counted in the engine before any row is read),
     reading the whole store is cheaper: the walk then runs on the full
-    projection (from the cache beside an embedded store, if valid).
+    projection when it is cached (or a relation or date filter needs every
+    edge's attributes to walk), and otherwise on the whole store's columns,
+    building only the neighbourhood's nodes and edges.
     """
+    from graphkit import projection_cache
+
     try:
         return _build(*_ego_from_store(kg, focus, depth, node_ok, edge_ok))
     except TooBig:
+        if every_edge and not projection_cache.applies(kg):
+            return _ego_in_columns(kg, read_all(kg), focus, depth, node_ok)
         return _ego_in(full_graph(kg), focus, depth, node_ok, edge_ok, every_edge)
+
+
+def _ego_in_columns(kg: KnowledgeGraph, cols: Columns, focus: str, depth: int, node_ok) -> nx.MultiDiGraph:
+    """The same walk as :func:`_ego_in` (every edge followed), on a whole-store read's columns.
+
+    Only the entities reached get their attributes assembled and only the
+    edges among them are built: a hub's two rings cost less than the full
+    projection, not the full projection plus the walk.
+    """
+    adjacent = cols.adjacency()
+    nodes = _entity_nodes(kg, cols, [focus])
+    frontier = set(nodes)
+    for _ in range(depth):
+        unseen = {other for n in frontier for other in adjacent.get(n, ()) if other not in nodes}
+        ring = {iri: a for iri, a in _entity_nodes(kg, cols, unseen).items() if node_ok(iri, a)}
+        nodes.update(ring)
+        frontier = set(ring)
+    return _build(nodes, cols.edges(between=nodes))
 
 
 #: Below this many statements, a neighbourhood is always read ring by ring.

@@ -123,12 +123,22 @@ def _write(path: Path, state: str, key: bytes, table: Any) -> None:
         Path(tmp).unlink(missing_ok=True)
 
 
+def applies(kg: KnowledgeGraph) -> bool:
+    """Whether full projections of ``kg`` are cached: an embedded store on disk, with the cache on.
+
+    >>> import graphkit
+    >>> with graphkit.open() as kg:  # the bundled data, in memory
+    ...     applies(kg)
+    False
+    """
+    return getattr(kg.backend, "path", None) is not None and kg.backend.kind == "oxigraph" and enabled()
+
+
 def cached_table(kg: KnowledgeGraph, build: Callable[[KnowledgeGraph], T]) -> T:
     """``build(kg)``, or the saved result when the embedded store has not changed since."""
-    folder = getattr(kg.backend, "path", None)
-    if folder is None or kg.backend.kind != "oxigraph" or not enabled():
+    if not applies(kg):
         return build(kg)
-    folder = Path(folder)
+    folder = Path(kg.backend.path)
     key = _secret()
     if key is None:
         return build(kg)

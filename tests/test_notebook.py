@@ -40,9 +40,14 @@ def test_the_notebook_extra_installs_what_the_notebook_imports():
     import tomllib
 
     pyproject = tomllib.loads((NOTEBOOK.parent.parent / "pyproject.toml").read_text(encoding="utf-8"))
-    extra = {re.split(r"[<>=!~; \[]", req)[0].lower() for req in pyproject["project"]["optional-dependencies"]["notebook"]}
+    extra = {
+        re.split(r"[<>=!~; \[]", req)[0].lower()
+        for req in pyproject["project"]["optional-dependencies"]["notebook"]
+    }
     code = "\n".join(
-        "".join(c["source"]) for c in json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"] if c["cell_type"] == "code"
+        "".join(c["source"])
+        for c in json.loads(NOTEBOOK.read_text(encoding="utf-8"))["cells"]
+        if c["cell_type"] == "code"
     )
     needed = {"pandas", "ipykernel", "jupyterlab"}
     if "ftm" in code:  # import_ftm / export -F ftm need the followthemoney library

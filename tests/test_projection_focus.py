@@ -22,29 +22,59 @@ def dump(graph):
     return list(graph.nodes(data=True)), list(graph.edges(keys=True, data=True))
 
 
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_the_walk_on_the_full_projection_gives_the_same_graph(case, monkeypatch):
-    with graphkit.open() as kg:
-        from_store = dump(project(kg, **case))
-        monkeypatch.setattr(projection, "SMALL_NEIGHBOURHOOD", -1)  # every neighbourhood is "big"
-        monkeypatch.setattr(projection, "RANDOM_READ_COST", 10**12)  # and none is worth reading ring by ring
-        on_full = dump(project(kg, **case))
-    assert from_store[0] and from_store == on_full
+def spy_on_fallbacks(monkeypatch) -> list[tuple[str, str]]:
+    """Record which walk a big neighbourhood takes: on the full projection, or on the store's columns."""
+    calls: list[tuple[str, str]] = []
+    for name, focus_at in (("_ego_in", 1), ("_ego_in_columns", 2)):
+        real = getattr(projection, name)
+
+        def spy(*args, real=real, name=name, focus_at=focus_at):
+            calls.append((name, args[focus_at]))
+            return real(*args)
+
+        monkeypatch.setattr(projection, name, spy)
+    return calls
 
 
 def test_big_neighbourhoods_are_detected(monkeypatch):
-    calls = []
-    real = projection._ego_in
-
-    def spy(*args):
-        calls.append(args[1])
-        return real(*args)
-
-    monkeypatch.setattr(projection, "_ego_in", spy)
+    calls = spy_on_fallbacks(monkeypatch)
     monkeypatch.setattr(projection, "SMALL_NEIGHBOURHOOD", 0)
     with graphkit.open() as kg:
         project(kg, focus="Judith Collins", depth=3)  # most of the bundled graph
-    assert calls == ["https://w3id.org/graphkit/id/judith-collins"]
+    # Not cached (a memory store): walked on the whole store's columns.
+    assert calls == [("_ego_in_columns", "https://w3id.org/graphkit/id/judith-collins")]
+
+
+@pytest.fixture
+def embedded(persistent_store, tmp_path, monkeypatch):
+    """The bundled data in an embedded store on disk, with the projection cache on."""
+    monkeypatch.delenv("GRAPHKIT_PROJECTION_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # the cache's key, not the user's
+    return f"oxigraph:{persistent_store}"
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_a_cached_store_walks_big_neighbourhoods_on_its_cached_projection(case, embedded, monkeypatch):
+    with graphkit.open() as kg:
+        expected = dump(project(kg, **case))
+    calls = spy_on_fallbacks(monkeypatch)
+    monkeypatch.setattr(projection, "SMALL_NEIGHBOURHOOD", -1)
+    monkeypatch.setattr(projection, "RANDOM_READ_COST", 10**12)
+    with graphkit.open(embedded, read_only=True) as kg:
+        assert dump(project(kg, **case)) == expected
+    assert [name for name, _ in calls] == ["_ego_in"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_the_walk_on_the_whole_store_columns_gives_the_same_graph(case, monkeypatch):
+    with graphkit.open() as kg:
+        expected = dump(project(kg, **case))
+        monkeypatch.setattr(projection, "SMALL_NEIGHBOURHOOD", -1)
+        monkeypatch.setattr(projection, "RANDOM_READ_COST", 10**12)
+        calls = spy_on_fallbacks(monkeypatch)
+        assert expected[0] and dump(project(kg, **case)) == expected
+    every_edge = not {"relations", "as_of"} & set(case)
+    assert [name for name, _ in calls] == ["_ego_in_columns" if every_edge else "_ego_in"]
 
 
 def test_the_outer_ring_reads_only_the_links_within_the_neighbourhood(monkeypatch):

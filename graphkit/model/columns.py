@@ -8,6 +8,7 @@ attributes and relationship edges, whatever order the rows came in.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Container, Iterable, Iterator
 from operator import itemgetter
 from typing import Any
@@ -279,6 +280,27 @@ class Columns:
                 keyed.append((p, s, o, "", (s, o, f"{s} {p} {o}", attrs)))
         keyed.sort(key=_FIRST_FOUR)
         return [k[4] for k in keyed]
+
+    def adjacency(self) -> dict[str, list[str]]:
+        """Each end of a relationship -> the other ends of its relationships, in either direction.
+
+        The same links as :meth:`edges` (statements, then plain triples),
+        without building their attributes: what a walk needs. An end may be
+        listed more than once.
+        """
+        cols, multi = self.columns, self._multi()
+        subjects, predicates, objects = (cols.get(p, {}) for p in (SUBJECT, PREDICATE, OBJECT))
+        statements = [i for i in self._statements() if i in subjects and i in objects and i in predicates]
+        if SUBJECT in multi or OBJECT in multi:  # as edges() does: the smallest of several
+            pairs = [(min(self.values(SUBJECT, i)), min(self.values(OBJECT, i))) for i in statements]
+        else:
+            pairs = [(subjects[i], objects[i]) for i in statements]
+        pairs.extend((s, o) for s, _, o in self.direct)
+        adjacent: defaultdict[str, list[str]] = defaultdict(list)
+        for s, o in pairs:
+            adjacent[s].append(o)
+            adjacent[o].append(s)
+        return adjacent
 
     def _name(self, predicate: str) -> tuple[str, str]:
         names = (self.kg.schema.relation_label(predicate), local_name(predicate))
