@@ -130,12 +130,13 @@ def export(kg: KnowledgeGraph, fmt: str | None, output: str | None, **options) -
 
     RDF: ttl, nt, nq, trig, jsonld, rdfxml. Gephi: graphml, gexf. FtM:
     ftm (FollowTheMoney entities, one a line, for Aleph). Also json
-    (networkx node-link), csv (a folder with nodes.csv and edges.csv) and
-    cypher (a Neo4j script). The format comes from -o's extension unless
-    --format says it (an extension of another format is refused); without
-    either, Turtle. Files are written to a
-    temporary name and renamed, so a failed export never leaves a
-    half-written file.
+    (networkx node-link), cypher (a Neo4j script) and csv: a folder with
+    entities.csv, relationships.csv and sources.csv (the sheets that
+    'graphkit import' reads) and gephi-nodes.csv and gephi-edges.csv (for
+    Gephi's spreadsheet import). The format comes from -o's extension
+    unless --format says it (an extension of another format is refused);
+    without either, Turtle. Files are written to a temporary name and
+    renamed, so a failed export never leaves a half-written file.
 
     Example:
 
