@@ -136,7 +136,9 @@ def export(kg: KnowledgeGraph, fmt: str | None, output: str | None, **options) -
     Gephi's spreadsheet import). The format comes from -o's extension
     unless --format says it (an extension of another format is refused);
     without either, Turtle. Files are written to a temporary name and
-    renamed, so a failed export never leaves a half-written file.
+    renamed, so a failed export never leaves a half-written file. In an
+    existing folder, csv replaces those five files (all or none) and no
+    other; a link, pipe or device of one of those names is refused.
 
     Example:
 
@@ -152,7 +154,12 @@ def export(kg: KnowledgeGraph, fmt: str | None, output: str | None, **options) -
     if fmt == "csv" and not output:
         raise UserError("csv writes a folder: give it with -o FOLDER")
     if output is not None:
-        check_target(output, folder=fmt == "csv")  # before any work
+        if fmt == "csv":
+            from graphkit.export.spreadsheet import FILES
+
+            check_target(output, folder=True, files=FILES)  # before any work
+        else:
+            check_target(output)
     filtered = any(v for k, v in kwargs.items() if k != "depth")
     graph = project(kg, **kwargs) if (fmt not in RDF_FORMATS or filtered) else None
     written: int | None = None

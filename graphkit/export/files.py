@@ -3,16 +3,19 @@
 A reader never sees a half-written file, and a failed export (full disk,
 bad data, Ctrl-C) leaves any existing file untouched and no temporary file
 behind. Only a regular file is ever replaced: a symbolic link is followed,
-and a device or a named pipe is written straight through.
+and a device or a named pipe is written straight through. A folder export
+is stricter: it replaces only the regular files of the names it writes,
+all or none, and refuses a link, a pipe or a device of one of those names.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
@@ -46,6 +49,9 @@ def _check_parent(path: Path) -> None:
 def _kind(mode: int) -> str:
     for test, name in (
         (stat.S_ISDIR, "a folder"),
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISCHR, "a device"),
         (stat.S_ISSOCK, "a socket"),
         (stat.S_ISBLK, "a block device"),
     ):
@@ -102,8 +108,12 @@ def output_target(path: str | os.PathLike) -> tuple[str, Path]:
     return "file", real
 
 
-def check_target(path: str | os.PathLike, *, folder: bool = False) -> None:
+def check_target(path: str | os.PathLike, *, folder: bool = False, files: Iterable[str] = ()) -> None:
     """Fail early, before any work, when ``path`` cannot be written.
+
+    With ``folder``, ``path`` is a folder to write ``files`` into: each of
+    them that is already there must be a regular file (see
+    :func:`check_folder_files`).
 
     >>> check_target("/no/such/out.ttl")
     Traceback (most recent call last):
@@ -117,6 +127,42 @@ def check_target(path: str | os.PathLike, *, folder: bool = False) -> None:
     _check_parent(target)
     if target.exists() and not target.is_dir():
         raise GraphkitError(f"cannot write {target}: it is a file, not a folder")
+    if target.is_dir():
+        check_folder_files(target, files)
+
+
+def check_folder_files(folder: Path, names: Iterable[str]) -> dict[str, int]:
+    """The permissions of each of ``names`` already in ``folder``; refuse any that is not a regular file.
+
+    A folder export replaces its own files by renaming new ones over them, so
+    a symbolic link, a named pipe or a device of such a name would be
+    silently replaced (or, if written to, followed): it is left alone and
+    the export refused, naming it.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> (folder / "link.csv").symlink_to("/etc/passwd")
+    >>> check_folder_files(folder, ["new.csv", "link.csv"])
+    Traceback (most recent call last):
+    ...
+    graphkit.errors.GraphkitError: cannot write .../link.csv: it is a symbolic link; ...
+    """
+    modes: dict[str, int] = {}
+    for name in names:
+        path = folder / name
+        try:
+            info = os.lstat(path)  # never follows a link
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise write_error(path, exc) from None
+        if not stat.S_ISREG(info.st_mode):
+            raise GraphkitError(
+                f"cannot write {path}: it is {_kind(info.st_mode)}; an export replaces only "
+                "regular files in a folder (move it away, or write to another folder)"
+            )
+        modes[name] = info.st_mode & 0o7777
+    return modes
 
 
 def write_error(target: object, exc: OSError) -> GraphkitError:
@@ -196,20 +242,71 @@ def atomic_file(path: str | os.PathLike, mode: str = "wb") -> Iterator[IO]:
         raise
 
 
+def _sync(path: Path) -> None:
+    """Flush ``path`` to disk, so that the rename never lands a file whose data is lost in a crash."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _keep_copy(old: Path, copy: Path) -> None:
+    """Keep ``old`` as ``copy`` to put back on failure: a hard link, or a copy where links fail."""
+    try:
+        os.link(old, copy, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(old, copy, follow_symlinks=False)
+
+
+def _move_in(staging: Path, target: Path) -> None:
+    """Move the files of ``staging`` into the folder ``target``, all or none.
+
+    The files they replace are kept (hard links in ``staging``) until every
+    rename has succeeded; a failed rename puts them back and removes the new
+    files that replaced nothing, so the folder is left as it was.
+    """
+    written = sorted(staging.iterdir())
+    modes = check_folder_files(target, [p.name for p in written])
+    default = 0o666 & ~_umask()
+    kept = Path(tempfile.mkdtemp(prefix=".previous.", dir=staging))
+    for item in written:
+        if item.name in modes:
+            _keep_copy(target / item.name, kept / item.name)
+        os.chmod(item, modes.get(item.name, default))  # the replaced file's, as atomic_file does
+        _sync(item)
+    moved: list[str] = []
+    try:
+        for item in written:
+            os.replace(item, target / item.name)
+            moved.append(item.name)
+    except BaseException:
+        for name in reversed(moved):
+            with contextlib.suppress(OSError):  # best effort: the first error is the one to report
+                if name in modes:
+                    os.replace(kept / name, target / name)
+                else:
+                    os.unlink(target / name)
+        raise
+
+
 @contextmanager
 def atomic_folder(path: str | os.PathLike) -> Iterator[Path]:
-    """A temporary folder to fill; its files land in ``path`` on success.
+    """A temporary folder to fill; its files land in ``path`` on success, all or none.
 
-    A new ``path`` is created by renaming the finished folder into place. An
-    existing folder keeps its other files: only the files written replace
-    their namesakes, each one atomically. On failure nothing changes.
+    The temporary folder is made beside ``path``. A new ``path`` is created
+    by renaming the finished folder into place. An existing folder keeps
+    every other file: only the files written replace their namesakes, each
+    by an atomic rename, and only if all of them can (see :func:`_move_in`);
+    a symbolic link, a named pipe or a device of one of their names is
+    refused, never followed or replaced. On failure nothing changes.
 
     >>> import tempfile, pathlib
     >>> target = pathlib.Path(tempfile.mkdtemp()) / "csv"
     >>> with atomic_folder(target) as staging:
-    ...     _ = (staging / "nodes.csv").write_text("id")
+    ...     _ = (staging / "entities.csv").write_text("id")
     >>> sorted(p.name for p in target.iterdir())
-    ['nodes.csv']
+    ['entities.csv']
     """
     target = Path(path)
     check_target(target, folder=True)
@@ -223,19 +320,11 @@ def atomic_folder(path: str | os.PathLike) -> Iterator[Path]:
             os.chmod(staging, 0o777 & ~_umask())
             for item in staging.iterdir():
                 os.chmod(item, 0o666 & ~_umask())
+                _sync(item)
             staging.rename(target)
             return
-        written = sorted(staging.iterdir())
-        clash = [p.name for p in written if (target / p.name).is_dir()]
-        if clash:
-            raise GraphkitError(f"cannot write {target}: {', '.join(clash)} there is a folder")
-        for item in written:
-            os.chmod(item, 0o666 & ~_umask())
-            os.replace(item, target / item.name)
-        staging.rmdir()
+        _move_in(staging, target)
     except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
         raise write_error(target, exc) from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)  # gone already when renamed into place

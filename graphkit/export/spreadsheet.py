@@ -35,6 +35,9 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 _SOURCE_PREFIX = GKD + "source/"
 _REL_PREFIX = GKD + "rel/"
 
+#: The files :func:`write_spreadsheets` writes (an export into a folder replaces only these).
+FILES = ("entities.csv", "relationships.csv", "sources.csv", "gephi-nodes.csv", "gephi-edges.csv")
+
 GEPHI_NODE_COLUMNS = ["Id", "Label", "type", "types", "aliases", "description"]
 GEPHI_EDGE_COLUMNS = [
     "Id",
