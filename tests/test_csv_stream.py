@@ -9,7 +9,8 @@ from csv_helpers import HEADERS, SOURCE_ROW, good_files, run, write
 import graphkit
 from graphkit.importer import csv_text
 from graphkit.importer import pipeline as pipeline_module
-from graphkit.importer.csv_files import find_inputs, read_table
+from graphkit.importer.csv_files import read_table
+from graphkit.importer.csv_inputs import find_inputs
 from graphkit.importer.csv_reader import read_csv_tables
 from graphkit.importer.pipeline import BATCH_CHARS, Pipeline
 from graphkit.limits import MAX_LITERAL_BYTES

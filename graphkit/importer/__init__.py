@@ -8,8 +8,9 @@ Every import runs the same way: a reader turns its input into records, one
 shared pipeline checks and plans them, one function writes. Modules, in the
 order an import runs through them:
 
-* :mod:`~graphkit.importer.csv_files` and :mod:`~graphkit.importer.csv_reader`:
-  the CSV reader (files, encoding, header, rows; checks of cells);
+* :mod:`~graphkit.importer.csv_inputs`, :mod:`~graphkit.importer.csv_files` and
+  :mod:`~graphkit.importer.csv_reader`: the CSV reader (files, encoding, header,
+  rows; checks of cells);
 * :mod:`~graphkit.importer.ftm_reader`: the FtM reader (JSON lines or a JSON
   array of FollowTheMoney entities, mapped by ``data/ftm_mapping.toml``);
 * :mod:`~graphkit.importer.values`: checks of single values (ids, dates...);

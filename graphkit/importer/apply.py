@@ -31,7 +31,8 @@ import pyoxigraph as ox
 from graphkit.errors import GraphkitError, ReadOnlyStoreError, StoreError
 from graphkit.importer.bulk import CHUNK_TRIPLES, StreamingLoad, create_store
 from graphkit.importer.csv_files import KINDS as FILE_KINDS
-from graphkit.importer.csv_files import Table, find_inputs, read_table
+from graphkit.importer.csv_files import Table, read_table
+from graphkit.importer.csv_inputs import find_inputs
 from graphkit.importer.csv_reader import read_csv_tables
 from graphkit.importer.pipeline import BATCH, KINDS, Pipeline, Plan
 from graphkit.importer.problems import ImportProblems, Problem

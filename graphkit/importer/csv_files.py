@@ -1,17 +1,17 @@
 """Reading the three CSV files: names, encoding, delimiter, header and rows.
 
 This module checks the *shape* of the files (can they be read, are the
-columns there); :mod:`graphkit.importer.checks` checks the *values*. Every
-problem is collected as a :class:`Problem` with the file, the row number
-(1-based, the header is row 1, as a spreadsheet shows it), the column and
-the value, so that a journalist can find it in a spreadsheet.
+columns there; :mod:`graphkit.importer.csv_inputs` finds them);
+:mod:`graphkit.importer.checks` checks the *values*. Every problem is
+collected as a :class:`Problem` with the file, the row number (1-based, the
+header is row 1, as a spreadsheet shows it), the column and the value, so
+that a journalist can find it in a spreadsheet.
 """
 
 from __future__ import annotations
 
 import csv
 import itertools
-import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +26,7 @@ from graphkit.importer.csv_text import (
     records,
     utf8_problem,
 )
-from graphkit.importer.problems import CsvProblems, Problem
+from graphkit.importer.problems import Problem
 from graphkit.limits import MAX_LITERAL_BYTES, describe_size, literal_too_long, too_long_message
 
 #: The three kinds of file, in the order they are read and reported.
@@ -119,77 +119,6 @@ class Table:
     columns: list[str]
     rows: Iterator[Row] = field(default_factory=lambda: iter(()))
     problems: list[Problem] = field(default_factory=list)
-
-
-# -- finding the files ---------------------------------------------------------
-
-
-def kind_of(path: Path) -> str | None:
-    """Which file this is, from its name: ``entities.csv``, ``my-sources.csv``...
-
-    >>> kind_of(Path("data/Entities.csv")), kind_of(Path("x/acme_sources.csv")), kind_of(Path("a.csv"))
-    ('entities', 'sources', None)
-    """
-    if path.suffix.lower() != ".csv":
-        return None
-    stem = path.stem.lower()
-    for kind in KINDS:
-        if stem == kind or stem.endswith((f"-{kind}", f"_{kind}", f".{kind}")):
-            return kind
-    return None
-
-
-def find_inputs(paths: Sequence[str | os.PathLike]) -> dict[str, Path]:
-    """The CSV file of each kind, from a folder or from files named explicitly.
-
-    A folder is searched (not recursively) for entities.csv,
-    relationships.csv and sources.csv; any of them may be missing, but not
-    all. Explicit files are recognised by their names.
-    """
-    problems: list[Problem] = []
-    found: dict[str, Path] = {}
-    if not paths:
-        raise CsvProblems([Problem("(no input)", "give a folder or the CSV files to import")])
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            in_folder = sorted(p for p in path.iterdir() if p.is_file() and kind_of(p))
-            if not in_folder:
-                others = sorted(p.name for p in path.iterdir() if p.suffix.lower() == ".csv")
-                hint = f" (it has {', '.join(others)})" if others else ""
-                problems.append(
-                    Problem(
-                        str(path),
-                        "no entities.csv, relationships.csv or sources.csv in this folder" + hint,
-                    )
-                )
-            candidates = in_folder
-        elif path.is_file():
-            if kind_of(path) is None:
-                problems.append(
-                    Problem(
-                        str(path),
-                        "cannot tell what this file holds: name it entities.csv, "
-                        "relationships.csv or sources.csv (a prefix such as acme-entities.csv is fine)",
-                    )
-                )
-                continue
-            candidates = [path]
-        else:
-            problems.append(Problem(str(path), "no such file or folder"))
-            continue
-        for candidate in candidates:
-            kind = kind_of(candidate)
-            assert kind is not None
-            if kind in found and found[kind].resolve() != candidate.resolve():
-                problems.append(
-                    Problem(str(candidate), f"a second {kind} file (the first is {found[kind]}); give one")
-                )
-            else:
-                found[kind] = candidate
-    if problems:
-        raise CsvProblems(problems)
-    return {kind: found[kind] for kind in KINDS if kind in found}
 
 
 # -- reading one file ----------------------------------------------------------
