@@ -16,6 +16,7 @@ from graphkit.cli.options import (
 from graphkit.cli.output import visible
 from graphkit.cli.validate import refuse_invalid_write, validate_option
 from graphkit.importer import ImportProblems, ImportReport, import_csv
+from graphkit.importer.piped import spooled
 from graphkit.importer.pipeline import KINDS
 from graphkit.store import resolve_spec
 
@@ -86,7 +87,7 @@ def _run(kg, fmt: str, inputs: tuple[str, ...], dry_run: bool, source: dict) -> 
 
 
 @click.command("import")
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, allow_dash=True))
 @click.option("--dry-run", is_flag=True, help="Check the input and show what would change; write nothing.")
 @click.option(
     "--format",
@@ -129,7 +130,8 @@ def import_(
     """Import CSV sheets or FollowTheMoney (FtM) entities.
 
     CSV: INPUTS is a folder holding entities.csv, relationships.csv and
-    sources.csv (any of them may be missing), or the files themselves.
+    sources.csv (any of them may be missing), or the files themselves; a
+    pipe (<(...)) or - (stdin) is read once, and told by its header.
     FtM: INPUTS is one file of FtM entities, one JSON object a line (as
     Aleph and the ftm tool export) or a JSON array; *.ftm.json, *.ftm.jsonl,
     *.json and *.jsonl are read as FtM, or say --format ftm. Entities with
@@ -182,9 +184,12 @@ def import_(
         user_errors(),
     ):
         try:
-            if check and not dry_run:
-                refuse_invalid_write(kg, lambda copy: _run(copy, fmt, inputs, False, source), "the import")
-            report = _run(kg, fmt, inputs, dry_run, source)
+            # A pipe or stdin is copied once: --validate and the import each read the input.
+            with spooled(inputs) as paths:
+                given = tuple(paths)
+                if check and not dry_run:
+                    refuse_invalid_write(kg, lambda copy: _run(copy, fmt, given, False, source), "the import")
+                report = _run(kg, fmt, given, dry_run, source)
         except ImportProblems as exc:
             if output_format == "json":
                 echo_json({"imported": False, **exc.to_dict()})

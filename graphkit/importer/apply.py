@@ -34,6 +34,7 @@ from graphkit.importer.csv_files import KINDS as FILE_KINDS
 from graphkit.importer.csv_files import Table, read_table
 from graphkit.importer.csv_inputs import find_inputs
 from graphkit.importer.csv_reader import read_csv_tables
+from graphkit.importer.piped import given_name, spooled
 from graphkit.importer.pipeline import BATCH, KINDS, Pipeline, Plan
 from graphkit.importer.problems import ImportProblems, Problem
 from graphkit.importer.to_rdf import ENTITY_PREDICATES, WIKIDATA
@@ -283,7 +284,8 @@ def import_csv(
     """Import entities.csv, relationships.csv and sources.csv into ``kg``.
 
     ``inputs`` is a folder holding the files, or the files themselves
-    (recognised by name). Every row is checked first; on any problem
+    (recognised by name; a pipe or ``-``, stdin, by its header, and read
+    once: see :func:`~graphkit.importer.piped.spooled`). Every row is checked first; on any problem
     :class:`~graphkit.importer.problems.ImportProblems` is raised listing them
     all, and nothing is written. ``dry_run`` checks and plans without
     writing (it works on read-only stores too, to check files against them).
@@ -295,10 +297,11 @@ def import_csv(
     >>> report.count("relationships", "new") > 0
     True
     """
-    try:
-        return _import_csv(kg, inputs, dry_run=dry_run)
-    except StoreCreatedMeanwhile:
-        return _import_csv(kg, inputs, dry_run=dry_run)
+    with spooled(inputs) as paths:  # the retry reads the input again
+        try:
+            return _import_csv(kg, paths, dry_run=dry_run)
+        except StoreCreatedMeanwhile:
+            return _import_csv(kg, paths, dry_run=dry_run)
 
 
 def _import_csv(kg: KnowledgeGraph, inputs: Sequence[str | os.PathLike], *, dry_run: bool) -> ImportReport:
@@ -322,14 +325,14 @@ def _import_csv(kg: KnowledgeGraph, inputs: Sequence[str | os.PathLike], *, dry_
             pipeline.problem(problem)
         read_csv_tables(tables, kg.schema, pipeline)
 
-    file_order = {str(path): FILE_KINDS.index(kind) for kind, path in files.items()}
+    file_order = {given_name(path): FILE_KINDS.index(kind) for kind, path in files.items()}
     columns = {(t.name, c): i for t in tables.values() for i, c in enumerate(t.columns)}
 
     def order(p: Problem) -> tuple:
         return (file_order.get(p.file, -1), p.row or 0, columns.get((p.file, p.column), 0))
 
     return run_import(
-        kg, read, {kind: str(path) for kind, path in files.items()}, dry_run=dry_run, order=order
+        kg, read, {kind: given_name(path) for kind, path in files.items()}, dry_run=dry_run, order=order
     )
 
 
@@ -394,9 +397,9 @@ def import_ftm(
         read_ftm(file, kg.schema, pipeline, default)
 
     def order(p: Problem) -> tuple:
-        return (p.file == str(file), p.row or 0)
+        return (p.file == given_name(file), p.row or 0)
 
     try:
-        return run_import(kg, read, {"ftm": str(file)}, dry_run=dry_run, order=order)
+        return run_import(kg, read, {"ftm": given_name(file)}, dry_run=dry_run, order=order)
     except StoreCreatedMeanwhile:  # read the file again, against the store another process made
-        return run_import(kg, read, {"ftm": str(file)}, dry_run=dry_run, order=order)
+        return run_import(kg, read, {"ftm": given_name(file)}, dry_run=dry_run, order=order)

@@ -26,6 +26,7 @@ from graphkit.importer.csv_text import (
     records,
     utf8_problem,
 )
+from graphkit.importer.piped import given_name
 from graphkit.importer.problems import Problem
 from graphkit.limits import MAX_LITERAL_BYTES, describe_size, literal_too_long, too_long_message
 
@@ -243,7 +244,7 @@ def read_table(kind: str, path: Path) -> tuple[Table | None, list[Problem]]:
     ``table.rows`` is iterated, and problems found on the way (a broken
     quote, too many cells) are added to ``table.problems``.
     """
-    name = str(path)
+    name = given_name(path)  # a pipe's copy is named as the pipe was
     try:
         problems = _encoding_problems(path, name)
         if problems:

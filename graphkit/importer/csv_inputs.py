@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import csv
 import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from graphkit.importer.csv_files import KINDS
+from graphkit.importer.csv_files import KINDS, REQUIRED, normalise_column
+from graphkit.importer.csv_text import open_text, records
+from graphkit.importer.piped import given_name
 from graphkit.importer.problems import CsvProblems, Problem
+
+#: Longest header line read to tell an input's kind (a real header is far shorter).
+_HEADER_LINE = 1 << 20
 
 
 def kind_of(path: Path) -> str | None:
@@ -25,12 +31,45 @@ def kind_of(path: Path) -> str | None:
     return None
 
 
+def kind_by_header(path: Path) -> str | None:
+    """Which file ``path`` is, from the columns of its header: for an input whose name says nothing.
+
+    >>> import tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "63"
+    >>> _ = path.write_text("ID,Label,Type,aliases\\n", encoding="utf-8")
+    >>> kind_by_header(path)
+    'entities'
+    """
+    try:
+        with open_text(path) as text:
+            header = next(records([text.readline(_HEADER_LINE)]), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None  # read_table reports it, if the file is read at all
+    columns = {normalise_column(c) for c in header}
+    kinds = [kind for kind in KINDS if set(REQUIRED[kind]) <= columns]
+    return kinds[0] if len(kinds) == 1 else None
+
+
+def _kind(path: Path) -> str | None:
+    """A file's kind from its name, or, for a copy of a pipe or stdin (named ``63``...), from its header."""
+    kind = kind_of(path)
+    if kind is None and given_name(path) != str(path):
+        kind = kind_by_header(path)
+    return kind
+
+
 def find_inputs(paths: Sequence[str | os.PathLike]) -> dict[str, Path]:
     """The CSV file of each kind, from a folder or from files named explicitly.
 
     A folder is searched (not recursively) for entities.csv,
     relationships.csv and sources.csv; any of them may be missing, but not
-    all. Explicit files are recognised by their names.
+    all. Explicit files are recognised by their names; a pipe or stdin
+    (copied by :func:`~graphkit.importer.piped.spooled`) by its header.
+    Problems name the inputs as given (:func:`~graphkit.importer.piped.given_name`).
+
+    >>> from graphkit.vocab import data_dir
+    >>> sorted(find_inputs([data_dir() / "templates" / "example"]))
+    ['entities', 'relationships', 'sources']
     """
     problems: list[Problem] = []
     found: dict[str, Path] = {}
@@ -38,38 +77,45 @@ def find_inputs(paths: Sequence[str | os.PathLike]) -> dict[str, Path]:
         raise CsvProblems([Problem("(no input)", "give a folder or the CSV files to import")])
     for given in paths:
         path = Path(given)
+        name = given_name(path)
+        candidates: list[tuple[str, Path]] = []
         if path.is_dir():
-            in_folder = sorted(p for p in path.iterdir() if p.is_file() and kind_of(p))
-            if not in_folder:
+            candidates = sorted((kind, p) for p in path.iterdir() if p.is_file() and (kind := kind_of(p)))
+            if not candidates:
                 others = sorted(p.name for p in path.iterdir() if p.suffix.lower() == ".csv")
                 hint = f" (it has {', '.join(others)})" if others else ""
                 problems.append(
-                    Problem(
-                        str(path),
-                        "no entities.csv, relationships.csv or sources.csv in this folder" + hint,
-                    )
+                    Problem(name, "no entities.csv, relationships.csv or sources.csv in this folder" + hint)
                 )
-            candidates = in_folder
         elif path.is_file():
-            if kind_of(path) is None:
+            kind = _kind(path)
+            if kind is None and name != str(path):
                 problems.append(
                     Problem(
-                        str(path),
+                        name,
+                        "cannot tell what this input holds: its first row is not the header of "
+                        "entities.csv, relationships.csv or sources.csv",
+                    )
+                )
+                continue
+            if kind is None:
+                problems.append(
+                    Problem(
+                        name,
                         "cannot tell what this file holds: name it entities.csv, "
                         "relationships.csv or sources.csv (a prefix such as acme-entities.csv is fine)",
                     )
                 )
                 continue
-            candidates = [path]
+            candidates = [(kind, path)]
         else:
-            problems.append(Problem(str(path), "no such file or folder"))
+            problems.append(Problem(name, "no such file or folder"))
             continue
-        for candidate in candidates:
-            kind = kind_of(candidate)
-            assert kind is not None
+        for kind, candidate in candidates:
             if kind in found and found[kind].resolve() != candidate.resolve():
+                first = given_name(found[kind])
                 problems.append(
-                    Problem(str(candidate), f"a second {kind} file (the first is {found[kind]}); give one")
+                    Problem(given_name(candidate), f"a second {kind} file (the first is {first}); give one")
                 )
             else:
                 found[kind] = candidate

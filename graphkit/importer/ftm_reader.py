@@ -29,6 +29,7 @@ from graphkit.importer.ftm_mapping import (
     require_ftm,
     source_id,
 )
+from graphkit.importer.piped import given_name
 from graphkit.importer.pipeline import Pipeline
 from graphkit.importer.problems import Problem
 from graphkit.importer.records import EntityRecord, RelationshipRecord, SourceRecord
@@ -151,7 +152,7 @@ class _Reader:
         from followthemoney.types import registry
 
         self.registry = registry
-        self.name = str(path)
+        self.name = given_name(path)  # a pipe's copy is named as the pipe was
         self.schema = schema
         self.pipeline = pipeline
         self.mapping: Mapping = load_mapping()
