@@ -291,11 +291,10 @@ def _ego_in_columns(kg: KnowledgeGraph, cols: Columns, focus: str, depth: int, n
     edges among them are built: a hub's two rings cost less than the full
     projection, not the full projection plus the walk.
     """
-    adjacent = cols.adjacency()
     nodes = _entity_nodes(kg, cols, [focus])
     frontier = set(nodes)
     for _ in range(depth):
-        unseen = {other for n in frontier for other in adjacent.get(n, ()) if other not in nodes}
+        unseen = cols.neighbours(frontier) - nodes.keys() if frontier else set()
         ring = {iri: a for iri, a in _entity_nodes(kg, cols, unseen).items() if node_ok(iri, a)}
         nodes.update(ring)
         frontier = set(ring)

@@ -130,3 +130,35 @@ def test_an_outer_ring_too_long_for_one_query_is_read_in_batches_to_the_same_gra
         monkeypatch.setattr(column_reads, "BATCH", 2)  # and several batches
         in_batches = dump(project(kg, **case))
     assert in_one_query[0] and in_one_query == in_batches
+
+
+def test_a_ring_s_neighbours_are_the_other_ends_of_the_edges_touching_it(tmp_path):
+    from graphkit.model.column_reads import read_all
+
+    data = tmp_path / "odd.ttl"
+    data.write_text(
+        """@prefix gk: <https://w3id.org/graphkit/ontology#> .
+@prefix id: <https://w3id.org/graphkit/id/> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+id:a a gk:Company ; rdfs:label "A" .
+id:b a gk:Company ; rdfs:label "B" .
+id:c a gk:Company ; rdfs:label "C" .
+id:d a gk:Company ; rdfs:label "D" .
+id:e a gk:Company ; rdfs:label "E" .
+id:r1 a gk:Relationship ; rdf:subject id:b, id:a ; rdf:predicate gk:partnerOf ; rdf:object id:c .
+id:r2 a gk:Relationship ; rdf:subject id:d ; rdf:predicate gk:partnerOf .
+id:c gk:partnerOf id:d .
+id:e gk:partnerOf id:e .
+""",
+        encoding="utf-8",
+    )
+    with graphkit.open(data) as kg:
+        cols = read_all(kg)
+        edges = cols.edges()
+        names = "abcde"
+        for x in (f"https://w3id.org/graphkit/id/{n}" for n in names):
+            expected = {end for s, o, _, _ in edges if x in (s, o) for end in (s, o)} - {x}
+            assert cols.neighbours({x}) == expected, x
+    # r1 names two subjects: like edges(), the walk takes the smallest (a), not b; r2 has no object.
+    assert {(s[-1], o[-1]) for s, o, _, _ in edges} == {("a", "c"), ("c", "d"), ("e", "e")}

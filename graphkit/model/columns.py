@@ -8,7 +8,6 @@ attributes and relationship edges, whatever order the rows came in.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Container, Iterable, Iterator
 from operator import itemgetter
 from typing import Any
@@ -281,26 +280,36 @@ class Columns:
         keyed.sort(key=_FIRST_FOUR)
         return [k[4] for k in keyed]
 
-    def adjacency(self) -> dict[str, list[str]]:
-        """Each end of a relationship -> the other ends of its relationships, in either direction.
+    def neighbours(self, ends: set[str]) -> set[str]:
+        """The other ends of the relationships touching ``ends``, in either direction.
 
         The same links as :meth:`edges` (statements, then plain triples),
-        without building their attributes: what a walk needs. An end may be
-        listed more than once.
+        found in one pass over the ends' columns without building any
+        attributes: one ring of a walk.
         """
         cols, multi = self.columns, self._multi()
         subjects, predicates, objects = (cols.get(p, {}) for p in (SUBJECT, PREDICATE, OBJECT))
-        statements = [i for i in self._statements() if i in subjects and i in objects and i in predicates]
-        if SUBJECT in multi or OBJECT in multi:  # as edges() does: the smallest of several
-            pairs = [(min(self.values(SUBJECT, i)), min(self.values(OBJECT, i))) for i in statements]
+        statements = set(self._statements())
+        found: list[str] = []
+        if SUBJECT in multi or OBJECT in multi:  # a statement naming two subjects: as edges() reads it
+            for iri in statements:
+                if iri in subjects and iri in objects and iri in predicates:
+                    s, o = min(self.values(SUBJECT, iri)), min(self.values(OBJECT, iri))
+                    found.extend((o,) if s in ends else ())
+                    found.extend((s,) if o in ends else ())
         else:
-            pairs = [(subjects[i], objects[i]) for i in statements]
-        pairs.extend((s, o) for s, _, o in self.direct)
-        adjacent: defaultdict[str, list[str]] = defaultdict(list)
-        for s, o in pairs:
-            adjacent[s].append(o)
-            adjacent[o].append(s)
-        return adjacent
+            for one, other in ((subjects, objects), (objects, subjects)):
+                for iri, end in one.items():
+                    if end in ends:
+                        far = other.get(iri)
+                        if far is not None and iri in statements and iri in predicates:
+                            found.append(far)
+        for s, _, o in self.direct:
+            if s in ends:
+                found.append(o)
+            if o in ends:
+                found.append(s)
+        return set(found) - ends
 
     def _name(self, predicate: str) -> tuple[str, str]:
         names = (self.kg.schema.relation_label(predicate), local_name(predicate))
