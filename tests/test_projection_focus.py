@@ -162,3 +162,25 @@ id:e gk:partnerOf id:e .
             assert cols.neighbours({x}) == expected, x
     # r1 names two subjects: like edges(), the walk takes the smallest (a), not b; r2 has no object.
     assert {(s[-1], o[-1]) for s, o, _, _ in edges} == {("a", "c"), ("c", "d"), ("e", "e")}
+
+
+def test_an_outer_ring_too_long_for_one_query_that_touches_most_of_the_store_is_walked_on_a_whole_read(
+    monkeypatch,
+):
+    from graphkit.model import column_reads
+
+    focus = "https://w3id.org/graphkit/id/judith-collins"
+    with graphkit.open() as kg:
+        expected = project(kg, focus=focus, depth=1)
+        statements = int(kg.select("SELECT (COUNT(*) AS ?n) WHERE { ?r a gk:Relationship }")[0]["n"])
+        touched = column_reads._count_around(kg, set(expected) - {focus})
+        # A budget that the links found fit in but the statements the ring touches do not:
+        # counted before the ring is read, not found out after reading it.
+        budget = (expected.number_of_edges() + touched) // 2
+        assert expected.number_of_edges() < statements // (statements // budget) < touched
+        monkeypatch.setattr(column_reads, "AMONG_LIMIT", 0)  # the outer ring is read in batches
+        monkeypatch.setattr(projection, "SMALL_NEIGHBOURHOOD", 0)
+        monkeypatch.setattr(projection, "RANDOM_READ_COST", statements // budget)
+        calls = spy_on_fallbacks(monkeypatch)
+        assert dump(project(kg, focus=focus, depth=1)) == dump(expected)
+    assert calls == [("_ego_in_columns", focus)]

@@ -111,8 +111,11 @@ def read_around(
         return cols
     relations = cols.inverse
     ends = {RDF_SUBJECT, RDF_OBJECT}
-    if budget is not None and not among and not budget(_count_around(kg, iris) + len(cols.statements)):
-        raise TooBig  # counted in the engine, before any row is handed over
+    # Counted in the engine, before any row is handed over. An outer ring too
+    # long for one query is read by batches of every statement touching it, so
+    # it is counted too: a hub's ring can touch most of the store.
+    if budget is not None and not budget(_count_around(kg, iris) + (0 if among else len(cols.statements))):
+        raise TooBig
     sides: dict[str, int] = {}  # statement -> how many of its ends are in iris
     links: list = []
     # One VALUES clause and an otherwise open pattern per query: the engine
