@@ -24,6 +24,7 @@ from graphkit.store import worker
 from graphkit.store.base import QueryResult
 from graphkit.store.creating import StoreCreatedMeanwhile, make_staging, new_store_folder, remove_leftovers
 from graphkit.store.formats import check_file, guard_input, open_for_parse, read_error, shows_progress
+from graphkit.store.line_check import LINE_FORMATS, check_lines
 from graphkit.store.sparql import Term, inline_bindings, insert_data, syntax_message
 from graphkit.vocab import PREFIXES
 
@@ -58,10 +59,16 @@ def bulk_load_checked(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
     """
     guard_input(path, fmt)  # before any thread parses: entity bombs, deep RDF/XML
     failures: list[BaseException] = []
+    # A line-based regular file: only its lines that can fail the literal checks are parsed
+    # (see graphkit.store.line_check); its syntax is then the loader's to check.
+    by_lines = fmt in LINE_FORMATS and path.is_file()
 
     def check() -> None:
         try:
-            check_file(path, fmt, progress=False)
+            if by_lines:
+                check_lines(path, fmt)
+            else:
+                check_file(path, fmt, progress=False)
         except BaseException as exc:  # handed to the caller's thread
             failures.append(exc)
 
@@ -86,6 +93,8 @@ def bulk_load_checked(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
     if failures:
         raise failures[0]
     if engine_error is not None:
+        if by_lines:  # the full check names the exact place of a syntax error
+            check_file(path, fmt, progress=False)
         raise engine_error
 
 
