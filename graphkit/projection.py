@@ -24,8 +24,8 @@ from graphkit.model.columns import ALT_LABEL, LABEL, Columns, Edge
 from graphkit.model.graph import KnowledgeGraph, to_python
 from graphkit.model.relationships import Relationship
 from graphkit.model.resolve import resolve
-from graphkit.model.schema import RELATIONSHIP, SOURCE, local_name
-from graphkit.vocab import PROV, RDF, shorten
+from graphkit.model.schema import local_name
+from graphkit.vocab import shorten
 
 #: Node attributes that projection sets itself; a literal property with one of
 #: these names is stored under its prefixed name instead (``dcterms_type``).
@@ -220,7 +220,9 @@ def project(
             every_edge = not (keep_rel or drop_rel or as_of)
             graph = _ego(kg, focus_iri, depth, node_ok, edge_ok, every_edge)
     if reify:
-        graph = _reified(kg, graph)
+        from graphkit.reify import reified
+
+        graph = reified(kg, graph)
     graph.graph.update({"store": kg.backend.description, "as_of": as_of, "focus": focus_iri})
     return graph.to_undirected() if undirected else graph
 
@@ -402,55 +404,6 @@ def _ego_from_store(kg: KnowledgeGraph, focus: str, depth: int, node_ok, edge_ok
         frontier = set(ring)
     edges = sorted(kept.values(), key=lambda e: (e[3]["relation_iri"], e[0], e[1], e[3]["statement"] or ""))
     return nodes, edges
-
-
-def _link(relation: str, relation_iri: str) -> dict[str, Any]:
-    return {
-        "relation": relation,
-        "relation_iri": relation_iri,
-        "relation_name": local_name(relation_iri),
-        "sources": [],
-        "statement": None,
-    }
-
-
-def _reified(kg: KnowledgeGraph, graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """Replace each qualified edge S→O by S→statement→O, with statement→source edges."""
-    out = nx.MultiDiGraph()
-    out.add_nodes_from(graph.nodes(data=True))
-    links = []
-    for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: e[2]):
-        stmt = data.get("statement")
-        if not stmt:
-            links.append((u, v, key, data))
-            continue
-        label = f"{entity_label(graph, u)} {data['relation']} {entity_label(graph, v)}"
-        out.add_node(
-            stmt,
-            **{k: val for k, val in data.items() if k not in ("sources", "statement")},
-            label=label,
-            type="Relationship",
-            type_iri=RELATIONSHIP,
-            types=["Relationship"],
-            aliases=[],
-        )
-        links.append((u, stmt, f"{stmt}#subject", _link("subject of", RDF + "subject")))
-        links.append((stmt, v, f"{stmt}#object", _link("object", RDF + "object")))
-        for src in data.get("sources", []):
-            if src["iri"] not in out:
-                out.add_node(
-                    src["iri"],
-                    **{k: val for k, val in src.items() if k not in ("iri", "title")},
-                    label=src.get("title") or local_name(src["iri"]),
-                    type="Source",
-                    type_iri=SOURCE,
-                    types=["Source"],
-                    aliases=[],
-                )
-            cited = _link("derived from", PROV + "wasDerivedFrom")
-            links.append((stmt, src["iri"], f"{stmt}#source-{src['iri']}", cited))
-    out.add_edges_from(links)
-    return out
 
 
 def entity_label(graph: nx.Graph, iri: str) -> str:
