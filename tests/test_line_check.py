@@ -36,29 +36,32 @@ BAD = {
 }
 
 
-@pytest.mark.parametrize("name", BAD)
-def test_the_line_check_gives_the_full_check_s_verdict(name, tmp_path):
-    path = tmp_path / "bad.nt"
+def bad_file(name: str, folder) -> tuple:
+    """The bad file of that name, and the full check's message for it."""
+    path = folder / "bad.nt"
     path.write_text(BAD[name], encoding="utf-8")
     with pytest.raises(ParseError) as full:
         check_file(path, NT, progress=False)
+    return path, str(full.value)
+
+
+@pytest.mark.parametrize("name", BAD)
+def test_the_line_check_gives_the_full_check_s_verdict(name, tmp_path):
+    path, full = bad_file(name, tmp_path)
     if "plain line" in name or name in ("a literal as subject", "only comments after a byte order mark"):
         check_lines(path, NT)  # left to the loader, which the full check then names (below)
         return
     with pytest.raises(ParseError) as quick:
         check_lines(path, NT)
-    assert str(quick.value) == str(full.value)
+    assert str(quick.value) == full
 
 
 @pytest.mark.parametrize("name", BAD)
 def test_a_new_store_refuses_each_bad_file_with_the_full_check_s_message(name, tmp_path):
-    path = tmp_path / "bad.nt"
-    path.write_text(BAD[name], encoding="utf-8")
-    with pytest.raises(ParseError) as full:
-        check_file(path, NT, progress=False)
+    path, full = bad_file(name, tmp_path)
     with pytest.raises(GraphkitError) as loaded, graphkit.open(tmp_path / "store", create=True) as kg:
         kg.load([path])
-    assert str(loaded.value) == str(full.value)
+    assert str(loaded.value) == full
     assert not (tmp_path / "store").exists()  # all or nothing
 
 
