@@ -50,14 +50,6 @@ def kind_by_header(path: Path) -> str | None:
     return kinds[0] if len(kinds) == 1 else None
 
 
-def _kind(path: Path) -> str | None:
-    """A file's kind from its name, or, for a copy of a pipe or stdin (named ``63``...), from its header."""
-    kind = kind_of(path)
-    if kind is None and given_name(path) != str(path):
-        kind = kind_by_header(path)
-    return kind
-
-
 def find_inputs(paths: Sequence[str | os.PathLike]) -> dict[str, Path]:
     """The CSV file of each kind, from a folder or from files named explicitly.
 
@@ -88,24 +80,17 @@ def find_inputs(paths: Sequence[str | os.PathLike]) -> dict[str, Path]:
                     Problem(name, "no entities.csv, relationships.csv or sources.csv in this folder" + hint)
                 )
         elif path.is_file():
-            kind = _kind(path)
-            if kind is None and name != str(path):
-                problems.append(
-                    Problem(
-                        name,
-                        "cannot tell what this input holds: its first row is not the header of "
-                        "entities.csv, relationships.csv or sources.csv",
-                    )
-                )
-                continue
+            piped = name != str(path)  # a copy of a pipe or stdin (named 63...): told by its header
+            kind = kind_of(path) or (kind_by_header(path) if piped else None)
             if kind is None:
-                problems.append(
-                    Problem(
-                        name,
-                        "cannot tell what this file holds: name it entities.csv, "
-                        "relationships.csv or sources.csv (a prefix such as acme-entities.csv is fine)",
-                    )
+                reason = (
+                    "cannot tell what this input holds: its first row is not the header of "
+                    "entities.csv, relationships.csv or sources.csv"
+                    if piped
+                    else "cannot tell what this file holds: name it entities.csv, "
+                    "relationships.csv or sources.csv (a prefix such as acme-entities.csv is fine)"
                 )
+                problems.append(Problem(name, reason))
                 continue
             candidates = [(kind, path)]
         else:

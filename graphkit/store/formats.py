@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -210,33 +210,47 @@ def read_error(exc: BaseException, path: Path) -> ParseError:
 PARSE_FAILURES = (SyntaxError, ValueError, OSError, UnicodeDecodeError, MemoryError)
 
 
-def check_file(path: Path, fmt: ox.RdfFormat, *, progress: bool = True) -> int:
-    """Parse ``path`` fully without storing it; return its quad count.
+def check_literals(quads: Iterable[ox.Quad], path: Path) -> int:
+    """Check the literals of ``quads`` (read from ``path``); return how many quads there were.
 
-    Raises ParseError with ``file:line:column`` on the first syntax error,
-    on an ill-typed literal (``"abc"^^xsd:integer``, ``"2024-02-30"^^xsd:date``),
-    on a literal over :data:`~graphkit.limits.MAX_LITERAL_BYTES`, and on an
-    empty file (a file with no statements is almost always a mistake).
+    Raises ParseError on an ill-typed literal (``"abc"^^xsd:integer``,
+    ``"2024-02-30"^^xsd:date``) and on a literal over
+    :data:`~graphkit.limits.MAX_LITERAL_BYTES`; the parser's own errors pass through.
+
+    >>> line = b'<https://e.org/a> <https://e.org/p> "x" .'
+    >>> check_literals(ox.parse(line, ox.RdfFormat.N_TRIPLES), Path("a.nt"))
+    1
     """
     from graphkit.store.literals import TYPED, ill_typed, ill_typed_error
 
-    guard_input(path, fmt)
     # Every statement of a big file passes here, beside the bulk loader on few cores:
     # each attribute is read once, and the rare checks run only when they can fail.
     literal = ox.Literal
     short = MAX_LITERAL_BYTES // 4  # at most four UTF-8 bytes per character
     count = 0
+    for quad in quads:
+        count += 1
+        value = quad.object
+        if type(value) is literal:
+            text = value.value
+            if len(text) > short and literal_too_long(text):
+                raise too_long_error(path, len(text.encode("utf-8", "surrogatepass")))
+            if value.datatype.value in TYPED and ill_typed(value):
+                raise ill_typed_error(value, path)
+    return count
+
+
+def check_file(path: Path, fmt: ox.RdfFormat, *, progress: bool = True) -> int:
+    """Parse ``path`` fully without storing it; return its quad count.
+
+    Raises ParseError with ``file:line:column`` on the first syntax error,
+    on an ill-typed literal or one over the size limit (:func:`check_literals`),
+    and on an empty file (a file with no statements is almost always a mistake).
+    """
+    guard_input(path, fmt)
     try:
         with open_for_parse(path, f"checking {path.name}") if progress else path.open("rb") as fh:
-            for quad in ox.parse(fh, fmt):
-                count += 1
-                value = quad.object
-                if type(value) is literal:
-                    text = value.value
-                    if len(text) > short and literal_too_long(text):
-                        raise too_long_error(path, len(text.encode("utf-8", "surrogatepass")))
-                    if value.datatype.value in TYPED and ill_typed(value):
-                        raise ill_typed_error(value, path)
+            count = check_literals(ox.parse(fh, fmt), path)
     except PARSE_FAILURES as exc:
         raise read_error(exc, path) from None
     if count == 0:

@@ -81,19 +81,10 @@ def _states(lines: bytes) -> bool:
 
 def _literals_pass(path: Path, fmt: ox.RdfFormat, text: bytes) -> bool:
     """Check the literals of ``text`` (whole lines of ``path``); False when it does not parse alone."""
-    from graphkit.limits import literal_too_long
-    from graphkit.store.formats import PARSE_FAILURES, too_long_error
-    from graphkit.store.literals import TYPED, ill_typed, ill_typed_error
+    from graphkit.store.formats import PARSE_FAILURES, check_literals
 
-    literal = ox.Literal
     try:
-        for quad in ox.parse(text, fmt):
-            value = quad.object
-            if type(value) is literal:
-                if len(value.value) > _SHORT and literal_too_long(value.value):
-                    raise too_long_error(path, len(value.value.encode("utf-8", "surrogatepass")))
-                if value.datatype.value in TYPED and ill_typed(value):
-                    raise ill_typed_error(value, path)
+        check_literals(ox.parse(text, fmt), path)
     except PARSE_FAILURES:
         return False
     return True
