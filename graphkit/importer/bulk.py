@@ -67,7 +67,7 @@ class StreamingLoad:
         self._error: BaseException | None = None
         self._stop = False
         self._done = threading.Event()
-        worker.submit(self._run)
+        worker.submit(self._run, loads=True)
 
     def write(self, text: str, triples: int) -> None:
         """Add N-Triples ``text`` holding ``triples`` triples; a full chunk goes to the loader."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -73,8 +73,17 @@ class KnowledgeGraph:
         ...     len(list(rows))
         1
         """
-        form = classify(sparql)
-        if form == "update":
+        self._check_query(sparql, allow_service)
+        if bindings:
+            return self.backend.query(sparql, bindings)
+        try:
+            return self.backend.query(sparql)
+        except QueryError as exc:
+            raise QueryError(explain_syntax_error(str(exc), sparql)) from None
+
+    @staticmethod
+    def _check_query(sparql: str, allow_service: bool = False) -> None:
+        if classify(sparql) == "update":
             raise QueryError(
                 "this is a SPARQL update (INSERT, DELETE, LOAD, CLEAR...); "
                 "run it with 'graphkit update' instead of 'graphkit query'"
@@ -84,12 +93,6 @@ class KnowledgeGraph:
                 "SERVICE (federated query) is disabled: it would make graphkit contact another "
                 "host. Pass --allow-service if you mean it."
             )
-        if bindings:
-            return self.backend.query(sparql, bindings)
-        try:
-            return self.backend.query(sparql)
-        except QueryError as exc:
-            raise QueryError(explain_syntax_error(str(exc), sparql)) from None
 
     def select(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> list[dict[str, Any]]:
         """Run a SELECT; each row is a dict of Python values (IRIs and literals as str).
@@ -98,11 +101,23 @@ class KnowledgeGraph:
         ...     kg.select("SELECT ?l WHERE { gkd:nzsis rdfs:label ?l }")[0]["l"]
         'New Zealand Security Intelligence Service'
         """
-        result = self.query(sparql, bindings)
-        if not is_solutions(result):
+        whole = getattr(self.backend, "select_rows", None)
+        if whole is None:  # a remote store: rows as they stream in
+            result = self.query(sparql, bindings)
+            if not is_solutions(result):
+                raise QueryError("select() needs a SELECT query")
+            names = [v.value for v in result.variables]
+            return [dict(zip(names, map(to_python, row), strict=True)) for row in guarded(result)]
+        self._check_query(sparql)
+        try:
+            rows = whole(sparql, bindings, _as_dicts)
+        except QueryError as exc:
+            if bindings:
+                raise
+            raise QueryError(explain_syntax_error(str(exc), sparql)) from None
+        if rows is None:
             raise QueryError("select() needs a SELECT query")
-        names = [v.value for v in result.variables]
-        return [dict(zip(names, map(to_python, row), strict=True)) for row in guarded(result)]
+        return rows
 
     def ask(self, sparql: str, bindings: Mapping[str, Term] | None = None) -> bool:
         """Run an ASK query."""
@@ -185,6 +200,10 @@ _CONVERTERS = {
     **dict.fromkeys((_XSD + t for t in ("decimal", "double", "float")), float),
     _XSD + "boolean": lambda text: {"true": True, "1": True, "false": False, "0": False}[text],
 }
+
+
+def _as_dicts(names: list[str], rows: Iterable[ox.QuerySolution]) -> Iterator[dict[str, Any]]:
+    return (dict(zip(names, map(to_python, row), strict=True)) for row in rows)
 
 
 def to_python(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> Any:

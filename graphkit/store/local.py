@@ -6,9 +6,9 @@ import contextlib
 import gc
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TypeVar
 
 import pyoxigraph as ox
 
@@ -27,6 +27,8 @@ from graphkit.store.formats import check_file, guard_input, open_for_parse, read
 from graphkit.store.line_check import LINE_FORMATS, check_lines
 from graphkit.store.sparql import Term, inline_bindings, insert_data, syntax_message
 from graphkit.vocab import PREFIXES
+
+T = TypeVar("T")
 
 # Files RocksDB always writes into an Oxigraph store folder.
 _STORE_MARKERS = ("CURRENT", "IDENTITY")
@@ -78,11 +80,11 @@ def bulk_load_checked(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
     try:
         if shows_progress(path):
             with open_for_parse(path, f"loading {path.name}") as fh:
-                worker.call(lambda: store.bulk_load(fh, fmt))
+                worker.call(lambda: store.bulk_load(fh, fmt), loads=True)
         else:
             # The engine reads the file itself: through a Python file object, each block
             # would wait for the GIL, which the check thread holds most of the time.
-            worker.call(lambda: store.bulk_load(path=str(path), format=fmt))
+            worker.call(lambda: store.bulk_load(path=str(path), format=fmt), loads=True)
     except (SyntaxError, ValueError, UnicodeDecodeError, MemoryError) as exc:
         engine_error = read_error(exc, path)
     except OSError as exc:
@@ -251,6 +253,35 @@ class LocalBackend:
             return worker.read_all(
                 lambda: self.store.query(sparql, prefixes=PREFIXES, use_default_graph_as_union=True), deadline
             )
+
+    def select_rows(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Term] | None,
+        convert: Callable[[list[str], Iterable[ox.QuerySolution]], Iterable[T]],
+    ) -> list[T] | None:
+        """Every row of a SELECT as ``convert(variable names, rows)`` gives it; None for another form.
+
+        Read and converted in one worker call, as :meth:`rows` does: a
+        result kept whole anyway is not worth a hand-over per batch.
+
+        >>> backend = LocalBackend(ox.Store(), kind="memory", description="memory", read_only=False)
+        >>> backend.select_rows("SELECT ?x WHERE { VALUES ?x { 1 } }", None, lambda names, rows: names)
+        ['x']
+        """
+        text = inline_bindings(sparql, bindings) if bindings else sparql
+
+        def start() -> Iterable[T]:
+            result = self.store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+            if not isinstance(result, ox.QuerySolutions):
+                found["select"] = False
+                return ()
+            return convert([v.value for v in result.variables], result)
+
+        found = {"select": True}
+        with self._query_errors():
+            rows = worker.read_all(start, worker.Deadline(self.timeout))
+        return rows if found["select"] else None
 
     @contextlib.contextmanager
     def _query_errors(self) -> Iterator[None]:
