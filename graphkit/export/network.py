@@ -35,6 +35,11 @@ def xml_text(value: str) -> str:
     return _XML_FORBIDDEN.sub("\ufffd", text)
 
 
+def _xml_ready(value: Any) -> bool:
+    """A text that :func:`xml_text` leaves as it is."""
+    return type(value) is str and "\r" not in value and _XML_FORBIDDEN.search(value) is None
+
+
 def _xml_value(value: Any) -> Any:
     return xml_text(value) if isinstance(value, str) else value
 
@@ -71,7 +76,12 @@ def write_graphml(graph: nx.MultiDiGraph, out: BinaryIO) -> None:
     >>> nx.read_graphml(buf, force_multigraph=True).edges["a", "b", "k"]["date_approximate"]
     True
     """
-    nx.write_graphml(xml_safe(flat_graph(graph)), out, named_key_ids=True)
+    from graphkit.export.graphml import write_graphml_lines
+
+    flat = flat_graph(graph)
+    if not all(map(_xml_ready, flat)) or not all(_xml_ready(k) for _, _, k in flat.edges(keys=True)):
+        flat = xml_safe(flat)  # ids that XML cannot carry: those that become one are merged, as networkx does
+    write_graphml_lines(flat, out, xml_text)
 
 
 def _gexf_name(key: str, reserved: set[str]) -> str:
