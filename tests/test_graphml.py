@@ -6,6 +6,7 @@ import io
 import random
 
 import networkx as nx
+import numpy as np
 import pytest
 
 import graphkit
@@ -32,7 +33,7 @@ def _hostile() -> nx.MultiDiGraph:
     g.add_node("a&b", label='Tom & "Jerry" <tag>', types=["Company", "Org"], n=3, ok=True, empty="")
     g.add_node("bell\x07", label="line\r\nbreak\ttab\u2028sep\ufffe", score=1.5)
     g.add_node("bare")
-    g.add_node("nan", value=float("nan"), big=10**30)
+    g.add_node("nan", value=float("nan"), big=10**30, numpy_float=np.float64(1.5), numpy_int=np.int64(3))
     g.add_edge("a&b", "bell\x07", key="k\n1", sources=[{"title": "T & <x>", "url": "https://x/?a=1&b=2"}])
     g.add_edge("bell\x07", "a&b", key="k2", date=None, date_approximate=False, description="")
     g.add_edge("bare", "bare", key="self")

@@ -54,13 +54,13 @@ def sources_text(sources: list[dict]) -> str:
     return " | ".join(parts)
 
 
-def _kind(value: Scalar) -> str:
-    if isinstance(value, bool):
+def _kind_of_type(kind: type) -> str:
+    if issubclass(kind, bool):
         return "bool"
-    if isinstance(value, int):
+    if issubclass(kind, int):
         return "int"
-    if isinstance(value, float):
-        return "float" if math.isfinite(value) else "str"
+    if issubclass(kind, float):
+        return "float"
     return "str"
 
 
@@ -73,16 +73,36 @@ def unify_types(rows: Iterable[dict[str, Scalar]]) -> None:
     [{'v': 1.0, 'w': '1'}, {'v': 2.5, 'w': 'x'}]
     """
     rows = list(rows)
-    kinds: dict[str, set[str]] = {}
+    seen: dict[str, set[type]] = {}  # the Python types of each key: one pass, no call per value
     for row in rows:
         for key, value in row.items():
-            kinds.setdefault(key, set()).add(_kind(value))
+            types = seen.get(key)
+            if types is None:
+                types = seen[key] = set()
+            types.add(type(value))
+    changes: dict[str, str] = {}
+    for key, types in seen.items():
+        kinds = {_kind_of_type(t) for t in types}
+        if "float" in kinds:
+            floats = [row[key] for row in rows if isinstance(row.get(key), float)]
+            if not all(map(math.isfinite, floats)):
+                kinds.add("str")  # NaN and infinity are text
+                if not any(map(math.isfinite, floats)):
+                    kinds.discard("float")
+        if kinds == {"int", "float"}:
+            changes[key] = "float"
+        elif len(kinds) > 1 or (kinds == {"str"} and types != {str}):
+            changes[key] = "str"
+    if not changes:  # the usual case: every key has one type already
+        return
     for row in rows:
-        for key, value in row.items():
-            found = kinds[key]
-            if found == {"int", "float"}:
+        for key, change in changes.items():
+            if key not in row:
+                continue
+            value = row[key]
+            if change == "float":
                 row[key] = float(value)
-            elif len(found) > 1 or (found == {"str"} and not isinstance(value, str)):
+            elif not isinstance(value, str):
                 row[key] = str(value).lower() if isinstance(value, bool) else str(value)
 
 

@@ -81,7 +81,7 @@ def write_graphml(graph: nx.MultiDiGraph, out: BinaryIO) -> None:
     flat = flat_graph(graph)
     if not all(map(_xml_ready, flat)) or not all(_xml_ready(k) for _, _, k in flat.edges(keys=True)):
         flat = xml_safe(flat)  # ids that XML cannot carry: those that become one are merged, as networkx does
-    write_graphml_lines(flat, out, xml_text)
+    write_graphml_lines(flat, out)
 
 
 def _gexf_name(key: str, reserved: set[str]) -> str:
