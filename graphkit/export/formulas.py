@@ -12,7 +12,8 @@ from __future__ import annotations
 
 #: First characters that make a spreadsheet evaluate a cell.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_GUARDED = tuple("'" + start for start in (*FORMULA_STARTS, "'"))
+_STARTS = (*FORMULA_STARTS, "'")
+_GUARDED = tuple("'" + start for start in _STARTS)
 
 
 def guard(value: object) -> str:
@@ -24,7 +25,7 @@ def guard(value: object) -> str:
     ("'-5", "''quoted", 'plain', '')
     """
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith((*FORMULA_STARTS, "'")) else text
+    return "'" + text if text.startswith(_STARTS) else text
 
 
 def unguard(cell: str) -> str:

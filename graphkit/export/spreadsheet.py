@@ -108,6 +108,8 @@ class _Ids:
 
 
 def _cell(value: object) -> str:
+    if type(value) is str:  # most cells: no conversion to make
+        return guard(value)
     if isinstance(value, bool):
         return "true" if value else "false"
     return guard(scalar(value))
