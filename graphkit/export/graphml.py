@@ -4,8 +4,7 @@ networkx builds the whole document as an ElementTree first (two million
 elements for a 1M-triple store) and then indents and serialises it. Here
 each node and edge becomes its lines at once: the same keys in the same
 order, the same indentation, the same escaping (``tests/test_graphml.py``
-compares the two). Characters that XML 1.0 forbids become U+FFFD on the way
-(as :func:`graphkit.export.network.xml_text` makes them), so they never reach the file.
+compares the two). Text is made XML-safe on the way (:mod:`graphkit.export.xml_lines`).
 """
 
 from __future__ import annotations
@@ -15,6 +14,8 @@ from typing import Any, BinaryIO
 
 import networkx as nx
 
+from graphkit.export.xml_lines import attribute, element, text, write_lines
+
 _HEAD = (
     "<?xml version='1.0' encoding='utf-8'?>\n"
     '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
@@ -22,30 +23,6 @@ _HEAD = (
     'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns '
     'http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">\n'
 )
-#: What XML 1.0 forbids (C0 controls but tab and line ends, surrogates, U+FFFE, U+FFFF) becomes
-#: U+FFFD, as :func:`graphkit.export.network.xml_text` does; then ElementTree's escapes.
-_FORBIDDEN = dict.fromkeys(
-    [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0xD800, 0xE000), 0xFFFE, 0xFFFF], "\ufffd"
-)
-_TEXT = str.maketrans({**_FORBIDDEN, ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;"})
-_ATTRIBUTE = str.maketrans(
-    {
-        **_FORBIDDEN,
-        **{
-            ord(k): v
-            for k, v in {
-                "&": "&amp;",
-                "<": "&lt;",
-                ">": "&gt;",
-                '"': "&quot;",
-                "\n": "&#10;",
-                "\t": "&#09;",
-            }.items()
-        },
-    }
-)
-#: Lines gathered before each write.
-_CHUNK = 4096
 
 
 def _xml_types() -> dict[type, str]:
@@ -64,33 +41,14 @@ def _type_name(value: Any, types: dict[type, str]) -> str:
         raise nx.NetworkXError(f"GraphML writer does not support {type(value)} as data values.") from None
 
 
-def _text(value: str) -> str:
-    """Element text: line ends as every XML reader reads them, forbidden characters replaced, escaped."""
-    if "\r" in value:
-        value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return value.translate(_TEXT)
-
-
-def _attribute(value: str) -> str:
-    if "\r" in value:
-        value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return value.translate(_ATTRIBUTE)
-
-
 def _data_lines(attrs: Iterable[tuple[str, Any]], indent: str, keys: dict[str, str]) -> Iterator[str]:
     for name, value in attrs:
-        key = keys.get(name) or keys.setdefault(name, _attribute(name))
-        text = _text(str(value))
-        yield f'{indent}<data key="{key}">{text}</data>\n' if text else f'{indent}<data key="{key}" />\n'
-
-
-def _element(opening: str, data: list[str], indent: str) -> Iterator[str]:
-    if data:
-        yield f"{indent}{opening}>\n"
-        yield from data
-        yield f"{indent}</{opening[1 : opening.index(' ')]}>\n"
-    else:
-        yield f"{indent}{opening} />\n"
+        key = keys.get(name) or keys.setdefault(name, attribute(name))
+        value_text = text(str(value))
+        if value_text:
+            yield f'{indent}<data key="{key}">{value_text}</data>\n'
+        else:
+            yield f'{indent}<data key="{key}" />\n'
 
 
 def graphml_lines(flat: nx.MultiDiGraph) -> Iterator[str]:
@@ -126,11 +84,11 @@ def graphml_lines(flat: nx.MultiDiGraph) -> Iterator[str]:
     yield _HEAD
     escaped: dict[str, str] = {}  # attribute name -> its key id, escaped once
     for name, kind, scope in reversed(keys):
-        key = _attribute(name)
+        key = attribute(name)
         yield f'  <key id="{key}" for="{scope}" attr.name="{key}" attr.type="{kind}" />\n'
     opening = '<graph edgedefault="directed"'
     if graph_id is not None:
-        opening += f' id="{_attribute(str(graph_id))}"'
+        opening += f' id="{attribute(str(graph_id))}"'
     graph_data = list(_data_lines(((str(k), v) for k, v in graph_attrs.items()), "    ", escaped))
     if flat.number_of_nodes() == 0 and not graph_data:
         yield f"  {opening} />\n</graphml>\n"
@@ -138,21 +96,15 @@ def graphml_lines(flat: nx.MultiDiGraph) -> Iterator[str]:
     yield f"  {opening}>\n"
     for node, attrs in flat.nodes(data=True):
         data = list(_data_lines(((str(k), v) for k, v in attrs.items()), "      ", escaped))
-        yield from _element(f'<node id="{_attribute(str(node))}"', data, "    ")
+        yield from element(f'<node id="{attribute(str(node))}"', data, "    ")
     for u, v, key, attrs in flat.edges(keys=True, data=True):
-        ends = (_attribute(str(x)) for x in (u, v, key))
+        ends = (attribute(str(x)) for x in (u, v, key))
         data = list(_data_lines(((str(k), val) for k, val in attrs.items()), "      ", escaped))
-        yield from _element('<edge source="{}" target="{}" id="{}"'.format(*ends), data, "    ")
+        yield from element('<edge source="{}" target="{}" id="{}"'.format(*ends), data, "    ")
     yield from graph_data
     yield "  </graph>\n</graphml>\n"
 
 
 def write_graphml_lines(flat: nx.MultiDiGraph, out: BinaryIO) -> None:
-    """Write :func:`graphml_lines` to a binary stream, in UTF-8, a chunk of lines at a time."""
-    chunk: list[str] = []
-    for line in graphml_lines(flat):
-        chunk.append(line)
-        if len(chunk) >= _CHUNK:
-            out.write("".join(chunk).encode("utf-8"))
-            chunk.clear()
-    out.write("".join(chunk).encode("utf-8"))
+    """Write :func:`graphml_lines` to a binary stream, in UTF-8."""
+    write_lines(graphml_lines(flat), out)

@@ -62,6 +62,13 @@ def xml_safe(flat: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return safe
 
 
+def _xml_ready_ids(flat: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """``flat``, or :func:`xml_safe` of it if an id must change: ids that become one merge, as in networkx."""
+    if all(map(_xml_ready, flat)) and all(_xml_ready(k) for _, _, k in flat.edges(keys=True)):
+        return flat
+    return xml_safe(flat)
+
+
 def write_graphml(graph: nx.MultiDiGraph, out: BinaryIO) -> None:
     """GraphML for Gephi, yEd, Cytoscape; lists become '; '-joined text.
 
@@ -78,10 +85,7 @@ def write_graphml(graph: nx.MultiDiGraph, out: BinaryIO) -> None:
     """
     from graphkit.export.graphml import write_graphml_lines
 
-    flat = flat_graph(graph)
-    if not all(map(_xml_ready, flat)) or not all(_xml_ready(k) for _, _, k in flat.edges(keys=True)):
-        flat = xml_safe(flat)  # ids that XML cannot carry: those that become one are merged, as networkx does
-    write_graphml_lines(flat, out)
+    write_graphml_lines(_xml_ready_ids(flat_graph(graph)), out)
 
 
 def _gexf_name(key: str, reserved: set[str]) -> str:
@@ -102,18 +106,27 @@ def write_gexf(graph: nx.MultiDiGraph, out: BinaryIO) -> None:
     >>> edge["start_date"], edge["id"], edge["label"]
     ('2023', 'k', 'met')
     """
-    flat = xml_safe(flat_graph(graph))
-    gexf = nx.MultiDiGraph()
-    for node, data in flat.nodes(data=True):
-        attrs = {_gexf_name(k, _GEXF_NODE_RESERVED): v for k, v in data.items()}
-        attrs.setdefault("label", node)
-        gexf.add_node(node, **attrs)
-    for u, v, key, data in flat.edges(keys=True, data=True):
-        attrs = {_gexf_name(k, _GEXF_EDGE_RESERVED): val for k, val in data.items()}
-        attrs["label"] = str(data.get("relation") or "")
-        attrs["id"] = key
-        gexf.add_edge(u, v, key=key, **attrs)
-    nx.write_gexf(gexf, out)
+    from graphkit.export.gexf import write_gexf_lines
+
+    flat = _xml_ready_ids(flat_graph(graph))
+    nodes = (
+        (node, {"label": node, **{_gexf_name(k, _GEXF_NODE_RESERVED): v for k, v in data.items()}})
+        for node, data in flat.nodes(data=True)
+    )
+    edges = (
+        (
+            u,
+            v,
+            key,
+            {
+                **{_gexf_name(k, _GEXF_EDGE_RESERVED): val for k, val in data.items()},
+                "label": str(data.get("relation") or ""),
+                "id": key,
+            },
+        )
+        for u, v, key, data in flat.edges(keys=True, data=True)
+    )
+    write_gexf_lines(nodes, edges, out)
 
 
 def node_link(graph: nx.MultiDiGraph) -> dict:
