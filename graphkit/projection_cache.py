@@ -22,6 +22,7 @@ import hmac
 import os
 import pickle
 import secrets
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -92,8 +93,18 @@ def _secret() -> bytes | None:
 
 
 def _read(path: Path, state: str, key: bytes) -> Any | None:
+    # Only a regular file, never through a link: a FIFO or a link to /dev/zero in a store
+    # folder from someone else would otherwise hang the read or fill the memory.
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        data = path.read_bytes()
+        fd = os.open(path, flags)
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+                return None
+            data = fh.read()
     except OSError:
         return None
     head = len(_MAGIC)

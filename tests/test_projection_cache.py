@@ -90,3 +90,42 @@ def test_filters_apply_on_top_of_the_cache(store):
     with graphkit.open(store, read_only=True) as kg:
         assert project(kg, exclude_relations=["partnerOf"]).number_of_edges() == 0
         assert project(kg).number_of_edges() == 1
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link to /dev/zero", "link to a real cache"])
+def test_a_cache_name_that_is_not_a_regular_file_is_never_read(store, tmp_path, kind):
+    """A store folder from someone else may hold a FIFO or a link under the cache's name."""
+    import os
+    import subprocess
+    import sys
+
+    path = store / CACHE_FILE
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "link to /dev/zero":
+        path.symlink_to("/dev/zero")
+    else:
+        edges(store)
+        real = tmp_path / "elsewhere.cache"
+        path.rename(real)
+        path.symlink_to(real)
+        before = real.read_bytes()
+    code = (
+        "import sys, graphkit\n"
+        "from graphkit.projection import project\n"
+        "with graphkit.open(sys.argv[1], read_only=True) as kg:\n"
+        "    print(project(kg).number_of_edges())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(store)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ},
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "1"
+    # The entry was replaced by a cache of its own; what a link pointed to was never written.
+    assert path.is_file() and not path.is_symlink()
+    if kind == "link to a real cache":
+        assert real.read_bytes() == before
