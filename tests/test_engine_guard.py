@@ -30,25 +30,17 @@ GRAPHKIT = [sys.executable, "-c", "from graphkit.cli import main; main()"]
 ALL_ROWS = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
 
 
-def test_the_program_reads_rows_on_the_main_thread_under_a_guard(persistent_store):
+def run_with_threads(*args: str) -> tuple[subprocess.CompletedProcess, str]:
+    """The installed program's run with ``args``, and the names of the threads alive at its exit."""
     result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            THREADS_AT_EXIT,
-            "query",
-            ALL_ROWS,
-            "-F",
-            "tsv",
-            "--store",
-            str(persistent_store),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
+        [sys.executable, "-c", THREADS_AT_EXIT, *args], capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr
-    threads = result.stderr.strip().splitlines()[-1]
+    return result, result.stderr.strip().splitlines()[-1]
+
+
+def test_the_program_reads_rows_on_the_main_thread_under_a_guard(persistent_store):
+    result, threads = run_with_threads("query", ALL_ROWS, "-F", "tsv", "--store", str(persistent_store))
     assert "graphkit guard" in threads and "graphkit worker" not in threads
     with graphkit.open(persistent_store, read_only=True) as kg:
         assert len(result.stdout.splitlines()) == kg.triple_count() + 1

@@ -47,7 +47,9 @@ def _same(value, other) -> bool:
 def test_fast_rule_equals_the_value_by_value_rule(seed):
     rnd = random.Random(seed)
     keys = ["a", "b", "c"]
-    rows = [{k: rnd.choice(VALUES) for k in rnd.sample(keys, rnd.randint(0, 3))} for _ in range(rnd.randint(0, 6))]
+    rows = [
+        {k: rnd.choice(VALUES) for k in rnd.sample(keys, rnd.randint(0, 3))} for _ in range(rnd.randint(0, 6))
+    ]
     expected = [dict(r) for r in rows]
     _reference(expected)
     unify_types(rows)

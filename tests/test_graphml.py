@@ -50,7 +50,9 @@ def _random_graph(seed: int) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
     nodes = [text() or "x" for _ in range(20)]
     for n in nodes:
-        g.add_node(n, **{rnd.choice(["label", "note", "k&y"]): rnd.choice([text(), 1, 2.5, True, None, [text()]])})
+        g.add_node(
+            n, **{rnd.choice(["label", "note", "k&y"]): rnd.choice([text(), 1, 2.5, True, None, [text()]])}
+        )
     for i in range(40):
         g.add_edge(rnd.choice(nodes), rnd.choice(nodes), key=f"e{i}{text()}", relation=text(), sources=[])
     return g

@@ -55,7 +55,10 @@ def test_fields_given_twice_keep_the_smallest_or_join_sorted(tmp_path):
     assert r1["date_approximate"] is True
     assert r1["according_to"] == [EX + "briefing"]
     # Two sources, by date; a source titled twice keeps the smallest title.
-    assert [(s["iri"], s["title"]) for s in r1["sources"]] == [(EX + "early", "Early"), (EX + "late", "B title")]
+    assert [(s["iri"], s["title"]) for s in r1["sources"]] == [
+        (EX + "early", "Early"),
+        (EX + "late", "B title"),
+    ]
     assert r1["sources"][0]["publisher"] == "Paper"
     r2 = edges[EX + "r2"]
     assert (r2["description"], r2["quote"], r2["date"]) == ("met once", "a short quote", None)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 
 import pyoxigraph as ox
 import pytest
+from test_engine_guard import run_with_threads
 
 import graphkit
 from graphkit.errors import QueryError
@@ -63,29 +62,8 @@ def test_the_program_loads_a_file_in_a_loader_thread_and_queries_on_the_main_thr
     """The store's memory stays in the loader's allocator arena; queries on the main thread keep theirs."""
     path = tmp_path / "small.nt"
     path.write_text("<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b> <urn:d> .\n", encoding="utf-8")
-    code = (
-        "import atexit, sys, threading\n"
-        "atexit.register(lambda: print(sorted({t.name for t in threading.enumerate()}), file=sys.stderr))\n"
-        "from graphkit.cli import main\n"
-        "main()\n"
+    result, threads = run_with_threads(
+        "query", "SELECT ?o WHERE { ?s ?p ?o }", "-F", "tsv", "--store", str(path)
     )
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            code,
-            "query",
-            "SELECT ?o WHERE { ?s ?p ?o }",
-            "-F",
-            "tsv",
-            "--store",
-            str(path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    threads = result.stderr.strip().splitlines()[-1]
     assert "graphkit loader" in threads and "graphkit worker" not in threads
     assert sorted(result.stdout.split()[1:]) == ["<urn:c>", "<urn:d>"]
