@@ -199,7 +199,11 @@ def busy() -> bool:
 
 
 def _detached(error: BaseException) -> BaseException:
-    """The error without the worker's frames: they hold the store, which must close with its graph."""
+    """The error without the worker's frames: they hold the store, which must close with its graph.
+
+    Detached in the worker itself: the frames hold the engine's results, which must be
+    dropped in the thread that made them.
+    """
     error.__context__ = None
     return error.with_traceback(None)
 
@@ -232,8 +236,8 @@ def call(
     def run() -> None:
         try:
             box["value"] = function()
-        except BaseException as exc:  # handed to the waiting thread
-            box["error"] = exc
+        except BaseException as exc:  # handed to the waiting thread, without the frames here
+            box["error"] = _detached(exc)
         finally:
             done.set()
 
@@ -412,4 +416,4 @@ def _produce(start: Callable[[], Any], channel: _Channel) -> None:
             if not batch:
                 return
     except BaseException as exc:  # the engine's error, raised where the answer is read
-        channel.answers.put(exc)
+        channel.answers.put(_detached(exc))
