@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from typing import Any, BinaryIO, TextIO
 
 import networkx as nx
 
 from graphkit.export.flatten import PRIVATE_GRAPH_KEYS, flat_graph, scalar, sources_text
+from graphkit.export.xml_lines import FORBIDDEN, safe
 
 # Names that GEXF (and networkx's GEXF writer) give a meaning of their own:
 # an edge "start" would turn Gephi's timeline on, a "type" would set the
@@ -19,25 +19,18 @@ _GEXF_EDGE_RESERVED = {"id", "label", "weight", "type", "start", "end", "spells"
 _GEXF_RENAME = {"start": "start_date", "end": "end_date"}
 
 
-# What XML 1.0 forbids: C0 controls but tab and line ends, surrogates, U+FFFE, U+FFFF.
-_XML_FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-
-
 def xml_text(value: str) -> str:
-    r"""Text that XML 1.0 can carry: forbidden characters become U+FFFD.
-
-    Line ends become ``\n``, as every XML reader would read them anyway.
+    r"""Text that XML 1.0 can carry (see :func:`graphkit.export.xml_lines.safe`).
 
     >>> xml_text("a\x01b\r\nc\ufffe") == "a\ufffdb\nc\ufffd"
     True
     """
-    text = value.replace("\r\n", "\n").replace("\r", "\n")
-    return _XML_FORBIDDEN.sub("\ufffd", text)
+    return safe(value)
 
 
 def _xml_ready(value: Any) -> bool:
     """A text that :func:`xml_text` leaves as it is."""
-    return type(value) is str and "\r" not in value and _XML_FORBIDDEN.search(value) is None
+    return type(value) is str and "\r" not in value and FORBIDDEN.search(value) is None
 
 
 def _xml_value(value: Any) -> Any:

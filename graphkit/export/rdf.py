@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO
 
@@ -10,6 +9,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from graphkit.errors import GraphkitError
+from graphkit.export.xml_lines import FORBIDDEN
 from graphkit.model.graph import KnowledgeGraph
 from graphkit.store.formats import format_by_name
 from graphkit.vocab import PREFIXES
@@ -18,8 +18,6 @@ RDF_FORMATS = ("ttl", "nt", "nq", "trig", "jsonld", "rdfxml")
 
 _ABOUT = "CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { #IRIS# } ?s ?p ?o }"
 _CHUNK = 500
-# What XML 1.0 cannot hold, even as a character reference (IRIs never hold it).
-_XML_FORBIDDEN = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def xml_checked(triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:
@@ -37,7 +35,7 @@ def xml_checked(triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:
     """
     for triple in triples:
         value = triple.object
-        if type(value) is ox.Literal and (found := _XML_FORBIDDEN.search(value.value)):
+        if type(value) is ox.Literal and (found := FORBIDDEN.search(value.value)):
             raise GraphkitError(
                 f"RDF/XML cannot hold the value of {triple.subject} {triple.predicate}: it contains "
                 f"U+{ord(found.group()):04X} (character {found.start() + 1}), which XML 1.0 forbids. "

@@ -2,22 +2,24 @@
 
 Text and attribute values pass through one ``str.translate`` table each:
 characters that XML 1.0 forbids (C0 controls but tab and line ends,
-surrogates, U+FFFE, U+FFFF) become U+FFFD, as
-:func:`graphkit.export.network.xml_text` makes them, and ``& < > "`` and
-line ends are escaped as ElementTree escapes them.
+surrogates, U+FFFE, U+FFFF) become U+FFFD (:func:`safe` alone does only
+that), and ``& < > "`` and line ends are escaped as ElementTree escapes them.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-_FORBIDDEN = dict.fromkeys(
-    [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0xD800, 0xE000), 0xFFFE, 0xFFFF], "\ufffd"
-)
-_TEXT = str.maketrans({**_FORBIDDEN, **str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})})
+#: What XML 1.0 forbids, even as a character reference: C0 controls but tab and line ends,
+#: surrogates, U+FFFE, U+FFFF.
+_FORBIDDEN_RANGES = ((0x00, 0x08), (0x0B, 0x0C), (0x0E, 0x1F), (0xD800, 0xDFFF), (0xFFFE, 0xFFFF))
+FORBIDDEN = re.compile("[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in _FORBIDDEN_RANGES) + "]")
+_REPLACED = {code: "\ufffd" for a, b in _FORBIDDEN_RANGES for code in range(a, b + 1)}
+_TEXT = str.maketrans({**_REPLACED, **str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})})
 _ATTRIBUTE = str.maketrans(
     {
-        **_FORBIDDEN,
+        **_REPLACED,
         **str.maketrans(
             {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\n": "&#10;", "\t": "&#09;"}
         ),
@@ -29,6 +31,17 @@ CHUNK = 4096
 
 def _line_ends(value: str) -> str:
     return value.replace("\r\n", "\n").replace("\r", "\n") if "\r" in value else value
+
+
+def safe(value: str) -> str:
+    r"""Text that XML 1.0 can carry: forbidden characters become U+FFFD, line ends ``\n``.
+
+    Line ends become ``\n`` as every XML reader would read them anyway.
+
+    >>> safe("a\x01b\r\nc\ufffe") == "a\ufffdb\nc\ufffd"
+    True
+    """
+    return _line_ends(value).translate(_REPLACED)
 
 
 def text(value: str) -> str:

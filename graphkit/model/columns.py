@@ -355,9 +355,6 @@ class Columns:
             out.append(rel)
         return out
 
-    def _source(self, iri: str) -> dict[str, Any]:
-        return self._source_reader()(iri)
-
     def _source_reader(self) -> Callable[[str], dict[str, Any]]:
         """A function giving a source's attributes (the smallest value of a field given twice)."""
         multi = self._multi()

@@ -106,8 +106,7 @@ class KnowledgeGraph:
             result = self.query(sparql, bindings)
             if not is_solutions(result):
                 raise QueryError("select() needs a SELECT query")
-            names = [v.value for v in result.variables]
-            return [dict(zip(names, map(to_python, row), strict=True)) for row in guarded(result)]
+            return list(_as_dicts([v.value for v in result.variables], guarded(result)))
         self._check_query(sparql)
         try:
             rows = whole(sparql, bindings, _as_dicts)
