@@ -32,7 +32,7 @@ def detect_format(inputs: tuple[str, ...], given: str | None) -> str:
     """
     if given:
         return given
-    from graphkit.importer.ftm_reader import is_ftm_file
+    from graphkit.importer.ftm_files import is_ftm_file
 
     if any(is_ftm_file(i) or i.lower().endswith(_JSON_SUFFIXES) for i in inputs):
         return "ftm"

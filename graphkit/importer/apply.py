@@ -22,7 +22,7 @@ from __future__ import annotations
 import itertools
 import os
 import urllib.parse
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +34,7 @@ from graphkit.importer.csv_files import KINDS as FILE_KINDS
 from graphkit.importer.csv_files import Table, read_table
 from graphkit.importer.csv_inputs import find_inputs
 from graphkit.importer.csv_reader import read_csv_tables
+from graphkit.importer.lookup import StoreLookup, batches, iri_values
 from graphkit.importer.piped import given_name, spooled
 from graphkit.importer.pipeline import BATCH, KINDS, Pipeline, Plan
 from graphkit.importer.problems import ImportProblems, Problem
@@ -73,64 +74,6 @@ class ImportReport:
         return self.__dict__.copy()
 
 
-# -- the store, as the checks and the plan see it ------------------------------
-
-
-def _values(terms: Iterable[ox.NamedNode]) -> str:
-    return " ".join(str(t) for t in terms)
-
-
-def _batches(items: Sequence, size: int = BATCH) -> Iterable[Sequence]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-class StoreLookup:
-    """Answers the importer's questions about a store with a few batched queries.
-
-    The ids are checked slugs turned into IRIs; they are written into VALUES
-    blocks as escaped N-Triples terms, never as raw user text.
-    """
-
-    def __init__(self, kg: KnowledgeGraph):
-        self.kg = kg
-
-    def _rows(self, sparql: str) -> list:
-        return list(self.kg.query(sparql))
-
-    def types_of(self, iris: Collection[str]) -> dict[str, set[str]]:
-        found: dict[str, set[str]] = {}
-        for batch in _batches(sorted(iris)):
-            text = (
-                f"SELECT ?x ?t WHERE {{ VALUES ?x {{ {_values(ox.NamedNode(i) for i in batch)} }} ?x a ?t }}"
-            )
-            for row in self._rows(text):
-                if isinstance(row["t"], ox.NamedNode):
-                    found.setdefault(row["x"].value, set()).add(row["t"].value)
-        return found
-
-    def existing_edges(self, edges: Collection[tuple[str, str, str]]) -> set[tuple[str, str, str]]:
-        found: set[tuple[str, str, str]] = set()
-        for batch in _batches(sorted(edges)):
-            rows = " ".join(f"({_values(ox.NamedNode(i) for i in edge)})" for edge in batch)
-            text = f"SELECT ?s ?p ?o WHERE {{ VALUES (?s ?p ?o) {{ {rows} }} ?s ?p ?o }}"
-            found |= {(r["s"].value, r["p"].value, r["o"].value) for r in self._rows(text)}
-        return found
-
-    def triples_of(self, iris: Collection[str]) -> dict[str, set[tuple]]:
-        """Every (predicate, object) of each IRI, as pyoxigraph terms."""
-        found: dict[str, set[tuple]] = {}
-        for batch in _batches(sorted(iris)):
-            text = (
-                "SELECT ?x ?p ?o WHERE { VALUES ?x { "
-                + _values(ox.NamedNode(i) for i in batch)
-                + " } ?x ?p ?o }"
-            )
-            for row in self._rows(text):
-                found.setdefault(row["x"].value, set()).add((row["p"], row["o"]))
-        return found
-
-
 def _is_new_store(kg: KnowledgeGraph) -> bool:
     backend = kg.backend
     return isinstance(backend, _NewStore) and backend.created is None
@@ -143,8 +86,8 @@ def delete_operations(plan: Plan, graph: ox.NamedNode | None = None) -> list[str
     """The DELETE operations that clear what the imported resources owned (aimed at ``graph``)."""
     ops = []
     if plan.replace:
-        for batch in _batches(plan.replace, 10 * BATCH):
-            values = _values(ox.NamedNode(i) for i in batch)
+        for batch in batches(plan.replace, 10 * BATCH):
+            values = iri_values(ox.NamedNode(i) for i in batch)
             ops.append(f"DELETE {{ ?x ?p ?o }} WHERE {{ VALUES ?x {{ {values} }} ?x ?p ?o }}")
     if plan.stale_edges:
         rows = " ".join(f"(<{s}> <{p}> <{o}>)" for s, p, o in plan.stale_edges)
@@ -154,8 +97,8 @@ def delete_operations(plan: Plan, graph: ox.NamedNode | None = None) -> list[str
         )
     if plan.replace_entities:
         owned = ", ".join(f"<{p}>" for p in ENTITY_PREDICATES)
-        for batch in _batches(plan.replace_entities, 10 * BATCH):
-            values = _values(map(ox.NamedNode, batch))
+        for batch in batches(plan.replace_entities, 10 * BATCH):
+            values = iri_values(map(ox.NamedNode, batch))
             ops.append(
                 f"DELETE {{ ?x ?p ?o }} WHERE {{ VALUES ?x {{ {values} }} ?x ?p ?o "
                 f"FILTER(?p IN ({owned}) || (?p = <{OWL}sameAs> && isIRI(?o) "

@@ -10,7 +10,6 @@ line, the entity id and the property.
 
 from __future__ import annotations
 
-import json
 import re
 import urllib.parse
 from collections.abc import Iterator
@@ -19,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from graphkit.errors import GraphkitError
+from graphkit.importer.ftm_files import read_entities
 from graphkit.importer.ftm_mapping import (
     CLASS_KEYWORD,
     COUNTRY,
@@ -29,30 +29,17 @@ from graphkit.importer.ftm_mapping import (
     require_ftm,
     source_id,
 )
+from graphkit.importer.ftm_values import REMEMBERED, PropertyValues
 from graphkit.importer.piped import given_name
 from graphkit.importer.pipeline import Pipeline
 from graphkit.importer.problems import Problem
 from graphkit.importer.records import EntityRecord, RelationshipRecord, SourceRecord
 from graphkit.importer.to_rdf import FTM_SCHEMA, IDENTIFIER, kebab, nt_literal
-from graphkit.importer.values import check_date, check_url, check_wikidata
-from graphkit.limits import literal_too_long, too_long_message
+from graphkit.importer.values import check_url, check_wikidata
 from graphkit.model.schema import SOURCE, Schema
 from graphkit.vocab import GK, XSD
 
-#: File names read as FtM without --format ftm.
-SUFFIXES = (".ftm.json", ".ftm.jsonl", ".ftm.ndjson")
 _DECIMAL = re.compile(r"^-?\d+(?:\.\d+)?$")
-_TIME = re.compile(r"T.*$")
-_CLEANED = 100_000  # values whose cleaning is remembered
-
-
-def is_ftm_file(path: str | Path) -> bool:
-    """Whether a file name says it holds FtM entities.
-
-    >>> is_ftm_file("aleph-export.ftm.jsonl"), is_ftm_file("entities.csv")
-    (True, False)
-    """
-    return str(path).lower().endswith(SUFFIXES)
 
 
 @dataclass
@@ -67,80 +54,6 @@ class DefaultSource:
 
     def __bool__(self) -> bool:
         return bool(self.id or self.url)
-
-
-# -- the stream -----------------------------------------------------------------
-
-
-def read_entities(path: Path) -> Iterator[tuple[int, Any, str | None]]:
-    """(line, parsed JSON value, error) for each entity of a JSON-lines file or a JSON array."""
-    with path.open("rb") as fh:
-        head = fh.read(4096).lstrip()
-    if head.startswith(b"\xef\xbb\xbf"):
-        head = head[3:].lstrip()
-    if head.startswith(b"["):
-        yield from _read_array(path)
-        return
-    with path.open(encoding="utf-8-sig", errors="strict") as fh:
-        number = 0
-        while True:
-            number += 1
-            try:
-                line = fh.readline()
-            except UnicodeDecodeError:
-                yield number, None, "not UTF-8 text"
-                return
-            if not line:
-                return
-            if not line.strip():
-                continue
-            try:
-                yield number, json.loads(line), None
-            except json.JSONDecodeError as exc:
-                yield number, None, f"malformed JSON: {exc.msg} (column {exc.colno})"
-            except RecursionError:
-                yield number, None, "malformed JSON: nested too deeply"
-
-
-def _read_array(path: Path) -> Iterator[tuple[int, Any, str | None]]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        yield 1, None, "not UTF-8 text"
-        return
-    decoder = json.JSONDecoder()
-    pos, line, counted = text.index("[") + 1, 1, 0
-
-    def skip(pos: int, chars: str) -> int:
-        while pos < len(text) and text[pos] in chars:
-            pos += 1
-        return pos
-
-    while True:
-        pos = skip(pos, " \t\r\n")
-        line += text.count("\n", counted, pos)
-        counted = pos
-        if pos >= len(text):
-            yield line, None, "malformed JSON: the array is not closed with ]"
-            return
-        if text[pos] == "]":
-            return
-        try:
-            value, end = decoder.raw_decode(text, pos)
-        except json.JSONDecodeError as exc:
-            yield exc.lineno, None, f"malformed JSON: {exc.msg} (column {exc.colno})"
-            return
-        except RecursionError:
-            yield line, None, "malformed JSON: nested too deeply"
-            return
-        yield line, value, None
-        pos = skip(end, " \t\r\n")
-        if pos < len(text) and text[pos] == ",":
-            pos += 1
-        elif pos < len(text) and text[pos] != "]":
-            line += text.count("\n", counted, pos)
-            yield line, None, "malformed JSON: expected ',' or ']' after an entity"
-            return
 
 
 # -- one entity -------------------------------------------------------------------
@@ -158,7 +71,7 @@ class _Reader:
         self.mapping: Mapping = load_mapping()
         self.default = default
         self.seen: dict[str, int] = {}
-        self.cleaned: dict[tuple[str, str], str | GraphkitError] = {}
+        self.values = PropertyValues(self.problem)
         self.good_urls: set[str] = set()
         self.sources: set[str] = set()
         self.unsourced: list[Problem] = []
@@ -186,7 +99,7 @@ class _Reader:
         schema = self.model.get(name) if isinstance(name, str) else None
         if schema is None:
             return self.problem(where, "unknown FollowTheMoney schema", "schema", str(name))
-        props = self.properties(where, schema, data.get("properties", {}))
+        props = self.values.properties(where, schema, data.get("properties", {}))
         if props is None:
             return
         if schema.edge:
@@ -207,74 +120,6 @@ class _Reader:
 
     def declare(self, ftm: str) -> None:
         self.pipeline.declare("entity", graphkit_id(ftm))
-
-    def properties(self, where: Problem, schema: Any, raw: Any) -> dict[str, list[str]] | None:
-        """The properties as lists of cleaned strings; every bad one reported."""
-        if not isinstance(raw, dict):
-            self.problem(where, "'properties' must be a JSON object", "properties")
-            return None
-        props: dict[str, list[str]] = {}
-        ok = True
-        for prop_name, values in raw.items():
-            prop = schema.get(prop_name)
-            if prop is None:
-                self.problem(where, f"the property is not in the schema {schema.name}", prop_name)
-                ok = False
-                continue
-            if isinstance(values, str):
-                values = [values]
-            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-                self.problem(where, "values must be a list of strings", prop_name)
-                ok = False
-                continue
-            cleaned = []
-            for value in values:
-                value = value.strip()
-                if not value:
-                    continue
-                if literal_too_long(value):
-                    self.problem(where, too_long_message(len(value.encode("utf-8", "replace"))), prop_name)
-                    ok = False
-                    continue
-                clean = self.clean(prop.type, value)
-                if isinstance(clean, GraphkitError):
-                    self.problem(where, str(clean), prop_name, value)
-                    ok = False
-                    continue
-                if any("\ud800" <= ch <= "\udfff" for ch in clean):
-                    self.problem(where, "the text holds a broken character (a lone surrogate)", prop_name)
-                    ok = False
-                    continue
-                cleaned.append(clean)
-            if cleaned:
-                props[prop_name] = list(dict.fromkeys(cleaned))
-        return props if ok else None
-
-    def clean(self, type_: Any, value: str) -> str | GraphkitError:
-        """A value cleaned by the library's property type (or why not), remembered:
-        the same dates, addresses and publishers come back on many entities."""
-        key = (type_.name, value)
-        found = self.cleaned.get(key)
-        if found is None:
-            found = self._clean(type_, value)
-            if len(self.cleaned) >= _CLEANED:
-                self.cleaned.clear()  # bounded memory
-            self.cleaned[key] = found
-        return found
-
-    def _clean(self, type_: Any, value: str) -> str | GraphkitError:
-        if type_.name == "date":
-            try:
-                date = check_date(_TIME.sub("", value))
-            except GraphkitError as exc:
-                return GraphkitError(f"bad date: {exc}")
-            if type_.clean(date) is None:
-                return GraphkitError("bad date: outside the years FollowTheMoney accepts")
-            return date
-        clean = type_.clean(value, proxy=None) if type_.name != "string" else value
-        if clean is None:
-            return GraphkitError(f"not a valid {type_.name} value")
-        return clean
 
     # -- sources ---------------------------------------------------------------
 
@@ -323,7 +168,7 @@ class _Reader:
                 except GraphkitError as exc:
                     self.problem(where, str(exc), "sourceUrl", url)
                     continue
-                if len(self.good_urls) >= _CLEANED:
+                if len(self.good_urls) >= REMEMBERED:
                     self.good_urls.clear()
                 self.good_urls.add(url)
             host = "" if publisher else urllib.parse.urlsplit(url).netloc
