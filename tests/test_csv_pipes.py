@@ -164,3 +164,42 @@ def test_ftm_from_stdin_is_read_once_and_named_stdin(cli):
     assert "Dry run" in result.output
     bad = CliRunner().invoke(cli, ["import", "--dry-run", "-F", "ftm", "-"], input=b'{"id": \n')
     assert bad.exit_code == 1 and "stdin, line 1: malformed JSON" in bad.output, bad.output
+
+
+def test_library_ftm_import_reads_a_named_pipe_once(tmp_path, pipes, private_tmp):
+    pytest.importorskip("followthemoney")
+    from csv_helpers import EXAMPLE
+
+    from graphkit.importer import import_ftm
+
+    ftm = (EXAMPLE.parent / "example.ftm.jsonl").read_text(encoding="utf-8")
+    pipe = pipes.add("aleph.ftm.jsonl", ftm)
+    with graphkit.open(tmp_path / "kg", create=True) as kg:
+        report = within(TIMEOUT, lambda: import_ftm(kg, pipe))
+        assert report.files == {"ftm": str(pipe)}
+        assert report.count("entities", "new") > 0 and report.count("relationships", "new") > 0
+        assert kg.triple_count() > 0
+    assert list(private_tmp.iterdir()) == []  # the copy is gone
+
+    bad = pipes.add("bad.ftm.jsonl", ftm + '{"id": \n')
+    with graphkit.open() as kg, pytest.raises(ImportProblems) as caught:
+        within(TIMEOUT, lambda: import_ftm(kg, bad, dry_run=True))
+    [problem] = caught.value.problems
+    lines = ftm.count("\n") + 1
+    assert (problem.file, problem.row) == (str(bad), lines) and "malformed JSON" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [("folder", "a folder, not a file"), ("missing.ftm.jsonl", "no such file"), ("/dev/zero", "a device")],
+)
+def test_library_ftm_import_refuses_what_is_not_a_file(tmp_path, name, reason):
+    pytest.importorskip("followthemoney")
+    from graphkit.importer import import_ftm
+
+    (tmp_path / "folder").mkdir()
+    path = name if name.startswith("/") else str(tmp_path / name)
+    with graphkit.open() as kg, pytest.raises(ImportProblems) as caught:
+        within(TIMEOUT, lambda: import_ftm(kg, path, dry_run=True))
+    [problem] = caught.value.problems
+    assert problem.file == path and reason in problem.message

@@ -35,7 +35,7 @@ from graphkit.importer.csv_files import Table, read_table
 from graphkit.importer.csv_inputs import find_inputs
 from graphkit.importer.csv_reader import read_csv_tables
 from graphkit.importer.lookup import StoreLookup, batches, iri_values
-from graphkit.importer.piped import given_name, spooled
+from graphkit.importer.piped import STDIN, given_name, spooled
 from graphkit.importer.pipeline import BATCH, KINDS, Pipeline, Plan
 from graphkit.importer.problems import ImportProblems, Problem
 from graphkit.importer.to_rdf import ENTITY_PREDICATES, WIKIDATA
@@ -298,7 +298,9 @@ def import_ftm(
     publication date, when known). Every entity is checked first; on any problem
     :class:`~graphkit.importer.problems.ImportProblems` lists them all (file,
     line, entity id, property) and nothing is written. Needs the
-    ``followthemoney`` package (``pip install 'graphkit[ftm]'``).
+    ``followthemoney`` package (``pip install 'graphkit[ftm]'``). ``path``
+    may be a named pipe or ``-`` (the standard input): it is read once, into
+    a temporary file.
 
     >>> import graphkit, tempfile
     >>> from graphkit.vocab import data_dir
@@ -312,10 +314,12 @@ def import_ftm(
     from graphkit.importer.values import check_date, check_id, check_url
 
     require_ftm()
-    file = Path(path)
+    given = os.fspath(path)
     problems = []
-    if not file.is_file():
-        problems.append(Problem(str(file), "no such file"))
+    if given != STDIN and not os.path.exists(given):
+        problems.append(Problem(given, "no such file"))
+    elif os.path.isdir(given):
+        problems.append(Problem(given, "a folder, not a file: give the FtM file itself"))
     if (source_title or source_publisher) and not source_url:
         problems.append(Problem("--source-url", "--source-title needs --source-url (the source's address)"))
     if source_url and source_id:
@@ -336,13 +340,16 @@ def import_ftm(
     if source_url and not source_publisher:
         default.publisher = urllib.parse.urlsplit(source_url).netloc
 
-    def read(pipeline: Pipeline) -> None:
-        read_ftm(file, kg.schema, pipeline, default)
+    with spooled([given]) as (copy,):  # a pipe or stdin is read once, into a temporary file
+        file = Path(copy)
 
-    def order(p: Problem) -> tuple:
-        return (p.file == given_name(file), p.row or 0)
+        def read(pipeline: Pipeline) -> None:
+            read_ftm(file, kg.schema, pipeline, default)
 
-    try:
-        return run_import(kg, read, {"ftm": given_name(file)}, dry_run=dry_run, order=order)
-    except StoreCreatedMeanwhile:  # read the file again, against the store another process made
-        return run_import(kg, read, {"ftm": given_name(file)}, dry_run=dry_run, order=order)
+        def order(p: Problem) -> tuple:
+            return (p.file == given_name(file), p.row or 0)
+
+        try:
+            return run_import(kg, read, {"ftm": given_name(file)}, dry_run=dry_run, order=order)
+        except StoreCreatedMeanwhile:  # read the file again, against the store another process made
+            return run_import(kg, read, {"ftm": given_name(file)}, dry_run=dry_run, order=order)
