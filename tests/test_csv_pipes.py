@@ -203,3 +203,17 @@ def test_library_ftm_import_refuses_what_is_not_a_file(tmp_path, name, reason):
         within(TIMEOUT, lambda: import_ftm(kg, path, dry_run=True))
     [problem] = caught.value.problems
     assert problem.file == path and reason in problem.message
+
+
+def test_a_folder_holding_a_pipe_or_a_dangling_link_under_a_csv_name_says_so(cli, tmp_path):
+    folder = good_files(tmp_path / "sheets")
+    (folder / "relationships.csv").unlink()
+    os.mkfifo(folder / "relationships.csv")  # never opened: nothing writes to it
+    (folder / "sources.csv").unlink()
+    (folder / "sources.csv").symlink_to(tmp_path / "gone.csv")
+    (folder / "notes.csv").mkdir()  # not a kind graphkit reads: left alone
+    result = within(TIMEOUT, lambda: CliRunner().invoke(cli, ["import", "--dry-run", str(folder)]))
+    assert result.exit_code == 1, result.output
+    assert f"{folder / 'relationships.csv'}: a named pipe (give it on its own" in result.output
+    assert f"{folder / 'sources.csv'}: a link to nothing, not a CSV file" in result.output
+    assert "notes.csv" not in result.output and "Traceback" not in result.output

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO
 
 from graphkit.errors import GraphkitError
+from graphkit.file_kinds import kind_of_mode
 
 
 def _umask() -> int:
@@ -44,20 +45,6 @@ def _check_parent(path: Path) -> None:
         raise GraphkitError(f"cannot write {path}: {parent} is a file, not a folder")
     if not os.access(parent, os.W_OK | os.X_OK):
         raise GraphkitError(f"cannot write {path}: the folder {parent} is not writable")
-
-
-def _kind(mode: int) -> str:
-    for test, name in (
-        (stat.S_ISDIR, "a folder"),
-        (stat.S_ISLNK, "a symbolic link"),
-        (stat.S_ISFIFO, "a named pipe"),
-        (stat.S_ISCHR, "a device"),
-        (stat.S_ISSOCK, "a socket"),
-        (stat.S_ISBLK, "a block device"),
-    ):
-        if test(mode):
-            return name
-    return "not a regular file"
 
 
 def _names_a_descriptor(path: Path) -> bool:
@@ -102,7 +89,7 @@ def output_target(path: str | os.PathLike) -> tuple[str, Path]:
     if info is not None and stat.S_ISREG(info.st_mode) and _names_a_descriptor(target):
         return "stream", target  # '-o /dev/stdout > file': the shell's file, written in place
     if info is not None and not stat.S_ISREG(info.st_mode):
-        raise GraphkitError(f"cannot write {target}: it is {_kind(info.st_mode)}")
+        raise GraphkitError(f"cannot write {target}: it is {kind_of_mode(info.st_mode)}")
     real = Path(os.path.realpath(target)) if target.is_symlink() else target
     _check_parent(real)
     return "file", real
@@ -158,7 +145,7 @@ def check_folder_files(folder: Path, names: Iterable[str]) -> dict[str, int]:
             raise write_error(path, exc) from None
         if not stat.S_ISREG(info.st_mode):
             raise GraphkitError(
-                f"cannot write {path}: it is {_kind(info.st_mode)}; an export replaces only "
+                f"cannot write {path}: it is {kind_of_mode(info.st_mode)}; an export replaces only "
                 "regular files in a folder (move it away, or write to another folder)"
             )
         modes[name] = info.st_mode & 0o7777

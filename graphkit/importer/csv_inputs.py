@@ -7,6 +7,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
+from graphkit.file_kinds import kind_of_mode
 from graphkit.importer.csv_files import KINDS, REQUIRED, normalise_column
 from graphkit.importer.csv_text import open_text, records
 from graphkit.importer.piped import given_name
@@ -50,6 +51,18 @@ def kind_by_header(path: Path) -> str | None:
     return kinds[0] if len(kinds) == 1 else None
 
 
+def _not_a_file(path: Path) -> Problem:
+    try:
+        what = kind_of_mode(path.lstat().st_mode)
+    except OSError:
+        what = "unreadable"
+    if what == "a symbolic link":
+        what = "a link to nothing" if not path.exists() else "a link to something other than a file"
+    elif what == "a named pipe":
+        what += " (give it on its own, not inside a folder)"
+    return Problem(given_name(path), f"{what}, not a CSV file")
+
+
 def find_inputs(paths: Sequence[str | os.PathLike]) -> dict[str, Path]:
     """The CSV file of each kind, from a folder or from files named explicitly.
 
@@ -72,8 +85,11 @@ def find_inputs(paths: Sequence[str | os.PathLike]) -> dict[str, Path]:
         name = given_name(path)
         candidates: list[tuple[str, Path]] = []
         if path.is_dir():
-            candidates = sorted((kind, p) for p in path.iterdir() if p.is_file() and (kind := kind_of(p)))
-            if not candidates:
+            named = sorted((kind, p) for p in path.iterdir() if (kind := kind_of(p)))
+            candidates = [(kind, p) for kind, p in named if p.is_file()]
+            # A pipe, device or dangling link under a file's name is not skipped silently.
+            problems += [_not_a_file(p) for _, p in named if not p.is_file()]
+            if not named:
                 others = sorted(p.name for p in path.iterdir() if p.suffix.lower() == ".csv")
                 hint = f" (it has {', '.join(others)})" if others else ""
                 problems.append(
