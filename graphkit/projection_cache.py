@@ -2,17 +2,19 @@
 
 The full, unfiltered table of a projection (entities and relationship edges)
 is saved in ``DIR/graphkit-projection.cache`` inside the store folder the
-first time it is needed. It is keyed on the store's own files: the name,
-size and modification time of every RocksDB file (write-ahead log, sorted
-tables, MANIFEST, CURRENT), which change on every write, whether it comes
-from graphkit or from any other program using the store. A key that no
-longer matches means the file is rebuilt; it is never read stale.
+first time it is needed; the names of entities (labels and aliases, for
+resolving a name a user types) in ``DIR/graphkit-names.cache``. Both are
+keyed on the store's own files: the name, size and modification time of
+every RocksDB file (write-ahead log, sorted tables, MANIFEST, CURRENT), which
+change on every write, whether it comes from graphkit or from any other
+program using the store. A key that no longer matches means the file is
+rebuilt; it is never read stale.
 
-The file is signed (HMAC-SHA256) with a key private to the user
+Each file is signed (HMAC-SHA256) with a key private to the user
 (``~/.cache/graphkit/projection.key``), so a store folder received from
 someone else cannot smuggle in a crafted file: an unsigned or foreign file is
-ignored and rewritten. Set ``GRAPHKIT_PROJECTION_CACHE=off`` to turn the
-cache off. Remote stores are not cached: their filtering runs in SPARQL.
+ignored and rewritten. Set ``GRAPHKIT_PROJECTION_CACHE=off`` to turn both
+caches off. Remote stores are not cached: their filtering runs in SPARQL.
 """
 
 from __future__ import annotations
@@ -33,6 +35,9 @@ from graphkit.model.graph import KnowledgeGraph
 from graphkit.vocab import ONTOLOGY_FILE, data_dir
 
 CACHE_FILE = "graphkit-projection.cache"
+#: Entity names (labels and aliases) for resolving a name without scanning the store.
+NAMES_FILE = "graphkit-names.cache"
+_CACHES = (CACHE_FILE, NAMES_FILE)
 ENV_VAR = "GRAPHKIT_PROJECTION_CACHE"
 #: Bump when the table's layout changes.
 FORMAT = 1
@@ -64,7 +69,7 @@ def store_state(folder: Path) -> str:
     info = ontology.stat()
     digest.update(f"{info.st_size} {info.st_mtime_ns}\n".encode())
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-        if entry.name == CACHE_FILE or entry.name.startswith(_VOLATILE) or not entry.is_file():
+        if entry.name in _CACHES or entry.name.startswith(_VOLATILE) or not entry.is_file():
             continue
         info = entry.stat()
         digest.update(f"{entry.name} {info.st_size} {info.st_mtime_ns}\n".encode())
@@ -145,15 +150,21 @@ def applies(kg: KnowledgeGraph) -> bool:
     return getattr(kg.backend, "path", None) is not None and kg.backend.kind == "oxigraph" and enabled()
 
 
-def cached_table(kg: KnowledgeGraph, build: Callable[[KnowledgeGraph], T]) -> T:
-    """``build(kg)``, or the saved result when the embedded store has not changed since."""
+def cached_table(kg: KnowledgeGraph, build: Callable[[KnowledgeGraph], T], file: str = CACHE_FILE) -> T:
+    """``build(kg)``, or the saved result when the embedded store has not changed since.
+
+    ``file`` names the cache in the store folder: :data:`CACHE_FILE` for the
+    projection, :data:`NAMES_FILE` for the entity names.
+    """
+    if file not in _CACHES:
+        raise ValueError(f"not a graphkit cache file: {file!r}")
     if not applies(kg):
         return build(kg)
     folder = Path(kg.backend.path)
     key = _secret()
     if key is None:
         return build(kg)
-    path = folder / CACHE_FILE
+    path = folder / file
     state = store_state(folder)
     table = _read(path, state, key)
     if table is not None:

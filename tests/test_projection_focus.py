@@ -81,7 +81,7 @@ def test_the_outer_ring_reads_only_the_links_within_the_neighbourhood(monkeypatc
     from graphkit.model import column_reads
 
     described: set[str] = set()  # every subject of a row the engine handed over
-    real = column_reads._rows
+    real = column_reads.engine_rows
 
     def spy(kg, query):
         rows = list(real(kg, query))

@@ -41,7 +41,7 @@ def _batches(iris: Iterable[str]) -> Iterator[str]:
             yield values
 
 
-def _rows(kg: KnowledgeGraph, query: str) -> Iterable:
+def engine_rows(kg: KnowledgeGraph, query: str) -> Iterable:
     """The rows of one of the readers' own queries (fixed text; IRIs from the store or the ontology).
 
     An embedded store hands the whole result over at once (see
@@ -52,12 +52,12 @@ def _rows(kg: KnowledgeGraph, query: str) -> Iterable:
 
 
 def _pairs(kg: KnowledgeGraph, predicate: str) -> Iterable:
-    return _rows(kg, f"SELECT ?s ?o WHERE {{ ?s {ox.NamedNode(predicate)} ?o }}")
+    return engine_rows(kg, f"SELECT ?s ?o WHERE {{ ?s {ox.NamedNode(predicate)} ?o }}")
 
 
 def _predicates(kg: KnowledgeGraph) -> set[str]:
     """The predicates the store uses: one count the engine makes without handing over rows."""
-    rows = _rows(kg, "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")
+    rows = engine_rows(kg, "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p")
     return {p.value for p, _ in rows if type(p) is ox.NamedNode}
 
 
@@ -81,7 +81,7 @@ def read_all(kg: KnowledgeGraph) -> Columns:
     if others:
         values = " ".join(str(ox.NamedNode(p)) for p in others)
         query = f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o FILTER(isLiteral(?o)) }}"
-        cols.triples(_rows(kg, query))
+        cols.triples(engine_rows(kg, query))
     return cols
 
 
@@ -122,7 +122,7 @@ def read_around(
     # then looks each IRI up in its index. A second VALUES (of predicates)
     # makes it scan the whole store and join, at any neighbourhood size.
     for values in _batches(iris):
-        for s, p, o in _rows(kg, f"SELECT ?s ?p ?o WHERE {{ VALUES ?o {{ {values} }} ?s ?p ?o }}"):
+        for s, p, o in engine_rows(kg, f"SELECT ?s ?p ?o WHERE {{ VALUES ?o {{ {values} }} ?s ?p ?o }}"):
             if p.value in ends:
                 r = lexical(s)
                 sides[r] = sides.get(r, 0) + 1
@@ -131,7 +131,7 @@ def read_around(
         if among:  # a link among iris has its object in iris: the query above saw it
             continue
         query = f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o FILTER(!isLiteral(?o)) }}"
-        rows = _rows(kg, query)
+        rows = engine_rows(kg, query)
         links.extend(row for row in rows if row[1].value in relations)
     found = {r for r, n in sides.items() if n >= 2} if among else set(sides)
     if budget is not None and not budget(len(found | cols.statements)):
@@ -169,14 +169,14 @@ def _read_among(kg: KnowledgeGraph, iris: set[str], cols: Columns) -> None:
     among = f"SELECT ?r WHERE {{ {ends} }} GROUP BY ?r HAVING (COUNT(*) >= 2)"
     rows = [
         row
-        for row in _rows(kg, f"SELECT ?r ?p ?o WHERE {{ {{ {among} }} ?r ?p ?o }}")
+        for row in engine_rows(kg, f"SELECT ?r ?p ?o WHERE {{ {{ {among} }} ?r ?p ?o }}")
         if lexical(row[0]) not in cols.described
     ]
     found = {lexical(row[0]) for row in rows}
     cols.triples(rows)
     cols.described |= found
     ends = f"{{ VALUES ?s {{ {values} }} ?s ?p ?o }} UNION {{ VALUES ?o {{ {values} }} ?s ?p ?o }}"
-    plain = _rows(kg, f"SELECT ?s ?p ?o WHERE {{ {ends} }} GROUP BY ?s ?p ?o HAVING (COUNT(*) >= 2)")
+    plain = engine_rows(kg, f"SELECT ?s ?p ?o WHERE {{ {ends} }} GROUP BY ?s ?p ?o HAVING (COUNT(*) >= 2)")
     cols.triples(row for row in plain if row[1].value in cols.inverse)
     found -= cols.statements
     cols.statements |= found
@@ -191,7 +191,7 @@ def _count_around(kg: KnowledgeGraph, iris: set[str]) -> int:
             f"SELECT (COUNT(*) AS ?n) WHERE {{ {{ VALUES ?o {{ {values} }} ?r rdf:subject ?o }} "
             f"UNION {{ VALUES ?o {{ {values} }} ?r rdf:object ?o }} }}"
         )
-        total += int(next(iter(_rows(kg, query)))[0].value)
+        total += int(next(iter(engine_rows(kg, query)))[0].value)
     return total
 
 
@@ -209,7 +209,7 @@ def count_two_rings(kg: KnowledgeGraph, focus: str, limit: int) -> int:
     ends = "rdf:subject|rdf:object"
     paths = f"?r {ends} {node} . ?r {ends} ?x FILTER(?x != {node}) ?r2 {ends} ?x"
     query = f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT ?r2 WHERE {{ {paths} }} LIMIT {int(limit)} }}"
-    return int(next(iter(_rows(kg, query)))[0].value)
+    return int(next(iter(engine_rows(kg, query)))[0].value)
 
 
 def read_entities(kg: KnowledgeGraph, iris: Iterable[str], cols: Columns | None = None) -> Columns:
@@ -225,7 +225,7 @@ def _describe(kg: KnowledgeGraph, cols: Columns, iris: Iterable[str], literals_o
     iris = set(iris) - cols.described
     cols.described |= iris
     for values in _batches(iris):
-        rows = _rows(kg, f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o {keep} }}")
+        rows = engine_rows(kg, f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {values} }} ?s ?p ?o {keep} }}")
         cols.triples((s, p, o) for s, p, o in rows if p.value not in cols.inverse)
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import difflib
 import unicodedata
+import weakref
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -50,12 +52,6 @@ SELECT DISTINCT ?e ?label ?type WHERE {
   ?e rdfs:label|skos:altLabel ?name .
   FILTER(LCASE(STR(?name)) = ?needle)
   ?e a ?type .
-  OPTIONAL { ?e rdfs:label ?label }
-}"""
-
-_ALL_NAMES = """
-SELECT ?e ?name ?label ?type WHERE {
-  ?e rdfs:label|skos:altLabel ?name ; a ?type .
   OPTIONAL { ?e rdfs:label ?label }
 }"""
 
@@ -102,11 +98,7 @@ def resolve(kg: KnowledgeGraph, name: str) -> EntityRef:
             refs = _entity_rows(kg, rows)
             if iri in refs:
                 return refs[iri]
-    rows = kg.select(_BY_NAME, {"needle": ox.Literal(normalise(text))})
-    refs = _entity_rows(kg, rows)
-    if not refs:
-        # LCASE differs from casefold on a few scripts; compare in Python as a fallback.
-        refs = {r.iri: r for r in _all_names(kg).get(normalise(text), [])}
+    refs = _named(kg, text)
     if len(refs) == 1:
         return next(iter(refs.values()))
     if len(refs) > 1:
@@ -123,18 +115,62 @@ def resolve(kg: KnowledgeGraph, name: str) -> EntityRef:
     )
 
 
+def _named(kg: KnowledgeGraph, text: str) -> dict[str, EntityRef]:
+    """IRI -> entity, for every entity with ``text`` as a label or alias (case and spacing aside)."""
+    from graphkit import projection_cache
+
+    needle = normalise(text)
+    if projection_cache.applies(kg):  # an embedded store: its names are kept beside it
+        return {ref.iri: ref for ref in _all_names(kg).get(needle, [])}
+    refs = _entity_rows(kg, kg.select(_BY_NAME, {"needle": ox.Literal(needle)}))
+    if not refs:
+        # LCASE differs from casefold on a few scripts; compare in Python as a fallback.
+        refs = {r.iri: r for r in _all_names(kg).get(needle, [])}
+    return refs
+
+
+#: Per open store: (the store's state, its names), so that a command resolving two names reads them once.
+_MEMO: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def _all_names(kg: KnowledgeGraph) -> dict[str, list[EntityRef]]:
+    """Normalised name -> the entities called so, from an embedded store's cache when it has one."""
+    from graphkit import projection_cache
+
+    if not projection_cache.applies(kg):
+        return _read_names(kg)
+    state = projection_cache.store_state(Path(kg.backend.path))
+    memo = _MEMO.get(kg)
+    if memo is None or memo[0] != state:
+        memo = _MEMO[kg] = (
+            state,
+            projection_cache.cached_table(kg, _read_names, projection_cache.NAMES_FILE),
+        )
+    return memo[1]
+
+
+def _read_names(kg: KnowledgeGraph) -> dict[str, list[EntityRef]]:
+    """Every entity's labels and aliases, from three single-pattern scans (no join in the engine)."""
+    from graphkit.model.column_reads import engine_rows
+
+    classes = " ".join(str(ox.NamedNode(c)) for c in kg.schema.entity_classes)
     types: dict[str, list[str]] = {}
-    names: dict[str, set[tuple[str, str]]] = {}
-    for row in kg.select(_ALL_NAMES):
-        types.setdefault(row["e"], []).append(row["type"])
-        names.setdefault(row["e"], set()).add((row["name"], row.get("label") or row["name"]))
+    for e, t in engine_rows(kg, f"SELECT ?e ?t WHERE {{ VALUES ?t {{ {classes} }} ?e a ?t }}"):
+        if type(e) is ox.NamedNode:  # ontology terms, sources and statements have no entity class
+            types.setdefault(e.value, []).append(t.value)
+    labels: dict[str, set[str]] = {}
+    names: dict[str, set[str]] = {}
+    for predicate, into in (("rdfs:label", labels), ("skos:altLabel", names)):
+        for e, name in engine_rows(kg, f"SELECT ?e ?name WHERE {{ ?e {predicate} ?name }}"):
+            if e.value in types and type(name) is ox.Literal:
+                into.setdefault(e.value, set()).add(name.value)
     index: dict[str, list[EntityRef]] = {}
     for iri, entity_types in sorted(types.items()):
-        if not any(kg.schema.is_entity_class(t) for t in entity_types):
-            continue  # ontology terms, sources and statements are not entities
         kind = kg.schema.class_label(kg.schema.most_specific(entity_types))
-        for name, label in sorted(names[iri]):
+        own = labels.get(iri, set())
+        # An entity with two labels is listed under each with each (as the engine's join gave them).
+        pairs = {(n, label) for n in own | names.get(iri, set()) for label in (own or {n})}
+        for name, label in sorted(pairs):
             index.setdefault(normalise(name), []).append(EntityRef(iri, label, kind))
     return index
 
