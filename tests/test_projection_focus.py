@@ -88,7 +88,7 @@ def test_the_outer_ring_reads_only_the_links_within_the_neighbourhood(monkeypatc
         described.update(row[0].value for row in rows if len(row) == 3)
         return rows
 
-    monkeypatch.setattr(column_reads, "_rows", spy)
+    monkeypatch.setattr(column_reads, "engine_rows", spy)
     with graphkit.open() as kg:
         graph = project(kg, focus="Judith Collins", depth=1)
         ends = {
