@@ -26,19 +26,22 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from graphkit.errors import GraphkitError, QueryError, RemoteError, StoreError
+from graphkit.errors import QueryError, RemoteError, StoreError
 from graphkit.store import results_stream as results
 from graphkit.store.base import QueryResult
 from graphkit.store.engines import Endpoints, Engine, detect, engine_named
 from graphkit.store.formats import check_file, iter_quads
 from graphkit.store.http import Http, check_url, with_query
 from graphkit.store.sparql import (
+    GRAPH_KEYWORDS,
     Term,
     classify,
     has_keyword,
     inline_bindings,
     insert_data,
+    names_graphs,
     nt_line,
+    operation_count,
     prologue_for,
     syntax_message,
     uses_load,
@@ -192,7 +195,14 @@ class RemoteBackend(StagedWrites):
         ).read()  # type: ignore[arg-type]
 
     def update(self, sparql: str) -> None:
-        """Run a user's update; without GRAPH or WITH it writes into the target graph."""
+        """Run a user's update, all or nothing; without GRAPH or WITH it writes into the target graph.
+
+        An engine that applies each operation of a request on its own
+        (Virtuoso) gets an update of several operations on a staging copy of
+        the target graph, made live in one ``MOVE`` once all of them went
+        through. One that names graphs itself cannot be aimed at a copy, so
+        there it is refused: its operations can be sent one at a time.
+        """
         self._require_writable()
         engine, graph, params = self.engine, self.graph, {}
         if graph is not None and engine.update_dataset:
@@ -202,11 +212,25 @@ class RemoteBackend(StagedWrites):
                 f"{engine.label} cannot aim an update at graphkit's graph {graph}; name it in the "
                 f"update itself (WITH {graph} ... or GRAPH {graph} {{ ... }})"
             )
-        try:
-            self._post_update(prologue_for(sparql) + sparql, params)
-        except QueryError:
-            _raise_local_update_error(sparql)
-            raise
+        text = prologue_for(sparql) + sparql
+        if engine.atomic_requests or operation_count(sparql) <= 1:
+            try:
+                self._post_update(text, params)
+            except QueryError:
+                _raise_local_update_error(sparql)
+                raise
+            return
+        if not params or names_graphs(sparql):
+            raise StoreError(
+                f"{engine.label} applies each operation of an update on its own, so a failure part-way "
+                "would leave the first ones applied. graphkit stages an update of several operations "
+                f"only when none of them names a graph ({', '.join(GRAPH_KEYWORDS)}); send this one "
+                "an operation at a time"
+            )
+        _raise_local_update_error(sparql)  # a syntax error is told before anything is copied
+        self._through_staging(
+            graph, lambda staging: self._post_update(text, {engine.update_dataset: staging.value})
+        )
 
     def apply_changes(self, operations: Operations, inserts: Iterable[str]) -> None:
         """Run ``operations(graph)`` then insert the N-Triples lines ``inserts``, all or nothing.
@@ -225,23 +249,13 @@ class RemoteBackend(StagedWrites):
                 " ;\n".join([*operations(graph), *([insert_data(lines, graph)] if lines else [])])
             )
             return
-        self._check_leftovers()
-        staging = self._new_staging()
-        source = str(graph) if graph else "DEFAULT"
-        try:
-            self._post_update(f"COPY {source} TO {staging}", bulk=True)
+
+        def fill(staging: ox.NamedNode) -> None:
             for operation in operations(staging):
                 self._post_update(operation)
             self._insert(inserts, staging)
-        except BaseException as exc:
-            raise self._abandon([staging], exc) from None
-        try:
-            self._post_update(f"MOVE {staging} TO {source} ;\n{forget(staging)}", bulk=True)
-        except GraphkitError as exc:
-            raise RemoteError(
-                f"{exc}. The last step (MOVE {staging} TO {source}) failed: the complete new data is in "
-                f"{staging}; make it live with graphkit update --store URL 'MOVE {staging} TO {source}'"
-            ) from None
+
+        self._through_staging(graph, fill)
 
     def load(self, files: Sequence[tuple[Path, ox.RdfFormat]]) -> int:
         """Check every file, skolemise blank nodes, then write all or nothing."""

@@ -117,6 +117,43 @@ def uses_load(text: str) -> bool:
     return _has_keyword(text, "LOAD")
 
 
+def operation_count(text: str) -> int:
+    """How many operations an update holds: the ``;`` outside groups, strings and IRIs separate them.
+
+    >>> operation_count('INSERT DATA { <a:b> <a:c> "x ; y" } ; DELETE WHERE { ?s <a:c> ?o ; <a:d> ?z } ;')
+    2
+    >>> operation_count("PREFIX ex: <http://x/> CLEAR GRAPH ex:g")
+    1
+    """
+    scanned = _blank_opaque(text)
+    parts, depth, start = [], 0, 0
+    for at, char in enumerate(scanned):
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif char == ";" and depth <= 0:
+            parts.append(scanned[start:at])
+            start = at + 1
+    parts.append(scanned[start:])
+    return sum(1 for part in parts if _WORD.search(part[_PROLOGUE.match(part).end() :]))
+
+
+#: Update keywords that name graphs, or act on whole graphs: such an update cannot be aimed at a copy.
+GRAPH_KEYWORDS = ("GRAPH", "WITH", "USING", "CREATE", "DROP", "CLEAR", "ADD", "MOVE", "COPY", "LOAD")
+
+
+def names_graphs(text: str) -> bool:
+    """True when an update names a graph or acts on whole graphs (see :data:`GRAPH_KEYWORDS`).
+
+    >>> names_graphs("DELETE WHERE { ?s <a:p> ?o } ; INSERT DATA { <a:s> <a:p> 1 }")
+    False
+    >>> names_graphs("WITH <urn:g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    True
+    """
+    return any(_has_keyword(text, keyword) for keyword in GRAPH_KEYWORDS)
+
+
 def declared_prefixes(text: str) -> set[str]:
     """Prefixes that the query declares itself."""
     scanned = _OPAQUE.sub(lambda m: m.group(0) if m.group(0).startswith("<") else " ", text)

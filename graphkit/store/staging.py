@@ -14,7 +14,7 @@ import sys
 import time
 import urllib.parse
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import pyoxigraph as ox
 
@@ -44,21 +44,52 @@ class StagedWrites:
         )
         return staging
 
+    def _registered(self, condition: str = "") -> list[str]:
+        query = f"SELECT ?g WHERE {{ GRAPH {REGISTRY} {{ ?g {_STARTED} ?t }} {condition} }} LIMIT 100"
+        body = urllib.parse.urlencode({"query": query}).encode()
+        response = self.http.post(self.endpoints.query, body, _FORM, accept=_RESULTS, write=False)
+        return [row["g"].value for row in results.solutions(response.chunks(), self.endpoints.query)]
+
     def staging_leftovers(self) -> list[str]:
         """Staging graphs left by a graphkit write that was killed part-way (or still running)."""
-        fields = {"query": f"SELECT ?g WHERE {{ GRAPH {REGISTRY} {{ ?g {_STARTED} ?t }} }} LIMIT 100"}
-        response = self.http.post(
-            self.endpoints.query, urllib.parse.urlencode(fields).encode(), _FORM, accept=_RESULTS, write=False
-        )
-        return [row["g"].value for row in results.solutions(response.chunks(), self.endpoints.query)]
+        return self._registered("FILTER EXISTS { GRAPH ?g { ?s ?p ?o } }")
 
     def _check_leftovers(self) -> None:
         try:
-            left = self.staging_leftovers()
+            listed = self._registered()
+            left = self.staging_leftovers() if listed else []
+            # A listed graph that is gone (dropped by hand, or moved by hand after a failed
+            # MOVE) is only an entry in the registry: forget it quietly.
+            gone = [g for g in listed if g not in left]
+            if gone:
+                self._post_update(" ;\n".join(forget(ox.NamedNode(g)) for g in gone))
         except GraphkitError:
             return  # only a note; the write itself will say what is wrong
         if left:
             _note_leftovers(self.description, left)
+
+    def _through_staging(self, graph: ox.NamedNode | None, fill: Callable[[ox.NamedNode], None]) -> None:
+        """Change ``graph`` (None: the default graph) all or nothing, through a staging copy.
+
+        The copy is made on the server (``COPY``), changed by ``fill(staging)``,
+        then made live in one ``MOVE``; if ``fill`` fails, the copy is dropped and
+        ``graph`` was never touched.
+        """
+        self._check_leftovers()
+        staging = self._new_staging()
+        source = str(graph) if graph else "DEFAULT"
+        try:
+            self._post_update(f"COPY {source} TO {staging}", bulk=True)
+            fill(staging)
+        except BaseException as exc:
+            raise self._abandon([staging], exc) from None
+        try:
+            self._post_update(f"MOVE {staging} TO {source} ;\n{forget(staging)}", bulk=True)
+        except GraphkitError as exc:
+            raise RemoteError(
+                f"{exc}. The last step (MOVE {staging} TO {source}) failed: the complete new data is in "
+                f"{staging}; make it live with graphkit update --store URL 'MOVE {staging} TO {source}'"
+            ) from None
 
     def _insert(self, lines: Iterable[str], graph: ox.NamedNode) -> None:
         """Fill a staging graph: Graph Store requests where the engine has them, else INSERT DATA.
@@ -142,10 +173,7 @@ class StagedWrites:
         if not left:
             message += "; the staging graph was removed"
         else:
-            cleanup = " ; ".join(_cleanup(s.value) for s in left)
-            message += (
-                f"; the staging graph could not be removed: run graphkit update --store URL '{cleanup}'"
-            )
+            message += f"; the staging graph could not be removed: run {_cleanup([s.value for s in left])}"
         return RemoteError(message)
 
 
@@ -158,13 +186,17 @@ def forget(staging: ox.NamedNode) -> str:
     return f"DELETE WHERE {{ GRAPH {REGISTRY} {{ {staging} ?p ?o }} }}"
 
 
-def _cleanup(staging: str) -> str:
-    return f"DROP SILENT GRAPH <{staging}> ; {forget(ox.NamedNode(staging))}"
+def _cleanup(stagings: list[str]) -> str:
+    """The commands that drop staging graphs, one operation each (the next write forgets their entries).
+
+    >>> print(_cleanup(["urn:graphkit:staging:T:1"]))
+    graphkit update --store URL 'DROP SILENT GRAPH <urn:graphkit:staging:T:1>'
+    """
+    return " && ".join(f"graphkit update --store URL 'DROP SILENT GRAPH <{g}>'" for g in stagings)
 
 
 def _note_leftovers(description: str, graphs: list[str]) -> None:
-    drops = " ; ".join(_cleanup(g) for g in graphs)
     sys.stderr.write(
         f"graphkit: an interrupted write left staging graphs on {description}; "
-        f"remove them with: graphkit update --store URL '{drops}'\n"
+        f"remove them with: {_cleanup(graphs)}\n"
     )
