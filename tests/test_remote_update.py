@@ -107,3 +107,19 @@ def test_the_advice_for_a_leftover_staging_graph_runs_as_printed(virtuoso_server
         virtuoso_server.url, {"query": "SELECT ?g WHERE { GRAPH <urn:graphkit:staging> { ?g ?p ?o } }"}
     )
     assert left.encode() not in listed
+
+
+def test_an_engine_graphkit_does_not_know_gets_one_operation_at_a_time(remote_store):
+    spec = f"sparql:{remote_store},engine=generic"  # Oxigraph server, treated as unknown
+    before = triples(spec)
+    two = f'INSERT DATA {{ <urn:graphkit:test:a> {P} "1" }} ; INSERT DATA {{ <urn:graphkit:test:b> {P} "1" }}'
+    result = run("update", "--store", spec, two)
+    assert result.exit_code == 1, result.output
+    assert "cannot tell whether this SPARQL 1.1 endpoint applies" in result.output
+    assert "engine=oxigraph, fuseki or graphdb" in result.output
+    assert triples(spec) == before
+    run_ok("update", "--store", spec, f'INSERT DATA {{ <urn:graphkit:test:a> {P} "1" }}')
+    run_ok("update", "--store", remote_store, two)  # named as what it is: one atomic request
+    assert triples(spec) == sorted(
+        {*before, f'<urn:graphkit:test:a> {P} "1" .', f'<urn:graphkit:test:b> {P} "1" .'}
+    )

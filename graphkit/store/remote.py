@@ -221,12 +221,7 @@ class RemoteBackend(StagedWrites):
                 raise
             return
         if not params or names_graphs(sparql):
-            raise StoreError(
-                f"{engine.label} applies each operation of an update on its own, so a failure part-way "
-                "would leave the first ones applied. graphkit stages an update of several operations "
-                f"only when none of them names a graph ({', '.join(GRAPH_KEYWORDS)}); send this one "
-                "an operation at a time"
-            )
+            raise StoreError(_unstageable(engine, bool(params)))
         _raise_local_update_error(sparql)  # a syntax error is told before anything is copied
         self._through_staging(
             graph, lambda staging: self._post_update(text, {engine.update_dataset: staging.value})
@@ -313,6 +308,23 @@ class RemoteBackend(StagedWrites):
 
     def close(self) -> None:
         pass
+
+
+def _unstageable(engine: Engine, stageable: bool) -> str:
+    """Why an update of several operations is refused on an engine that may apply them one by one."""
+    if not stageable:  # no way to aim the update at a staging copy
+        return (
+            f"graphkit cannot tell whether this {engine.label} applies an update of several operations "
+            "all or nothing, so a failure part-way might leave the first ones applied; send it an "
+            "operation at a time, or name the engine in the store spec (engine=oxigraph, fuseki or "
+            "graphdb) if it is one of those"
+        )
+    return (
+        f"{engine.label} applies each operation of an update on its own, so a failure part-way "
+        "would leave the first ones applied. graphkit stages an update of several operations "
+        f"only when none of them names a graph ({', '.join(GRAPH_KEYWORDS)}); send this one "
+        "an operation at a time"
+    )
 
 
 def _raise_local_syntax_error(sparql: str) -> None:
