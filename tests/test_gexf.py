@@ -84,3 +84,30 @@ def test_gephi_reads_labels_ids_and_renamed_dates_back():
     edge = back.edges["a", "b"]  # read back as a simple graph: one edge each way
     assert (edge["label"], edge["id"], edge["start_date"], edge["weight_value"]) == ("met", "k", "2023", 2.5)
     assert back.nodes["a"]["label"] == "A" and back.nodes["a"]["id_value"] == "x"
+
+
+def test_a_value_gexf_cannot_hold_fails_before_a_byte_is_written():
+    from graphkit.export.gexf import write_gexf_lines
+
+    nodes = [(f"n{i}", {"label": f"N{i}"}) for i in range(3)]
+    edges = [("n0", "n1", "k", {"id": "k", "when": object()})]  # the last thing the writer meets
+    out = io.BytesIO()
+    with pytest.raises(TypeError, match="not allowed"):
+        write_gexf_lines(lambda: nodes, lambda: edges, out)
+    assert out.getvalue() == b""
+
+
+def test_nodes_and_edges_are_written_as_they_come_not_held_whole():
+    from graphkit.export.gexf import gexf_lines
+
+    seen: list[str] = []
+
+    def nodes():
+        for i in range(1000):
+            seen.append(f"n{i}")
+            yield f"n{i}", {"label": f"N{i}", "rank": i}
+
+    lines = gexf_lines(nodes, lambda: [], today="2026-01-01")
+    head = [next(lines) for _ in range(12)]  # declarations, then the first node
+    assert any('<node id="n0"' in line for line in head)
+    assert len(seen) == 1000 + 1  # the declaration pass, then only the first node of the second

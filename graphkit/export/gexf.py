@@ -1,7 +1,8 @@
 """GEXF written line by line, as networkx's writer lays it out, in a fraction of the time.
 
 networkx builds the whole document as an ElementTree first; here each node
-and edge becomes its lines at once, with the same attribute declarations,
+and edge becomes its lines as it comes (after a first pass that declares the
+attributes, which come first in the file), with the same attribute declarations,
 ids, order, indentation and escaping (``tests/test_gexf.py`` compares the
 two; only the ``creator`` names graphkit). Text is made XML-safe on the way
 (:mod:`graphkit.export.xml_lines`).
@@ -10,7 +11,7 @@ two; only the ``creator`` names graphkit). Text is made XML-safe on the way
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, BinaryIO
 
 from graphkit.__about__ import __version__
@@ -82,14 +83,41 @@ def _attvalues(kind: str, data: Iterable[tuple[str, Any]], declared: _Declared) 
     return ["        <attvalues>\n", *values, "        </attvalues>\n"] if values else []
 
 
-def gexf_lines(nodes: Iterable[Node], edges: Iterable[Edge], today: str | None = None) -> Iterator[str]:
+def _node_attributes(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in data.items() if k != "label"}
+
+
+def _edge_attributes(key: Any, data: dict[str, Any]) -> dict[str, Any]:
+    rest = {k: val for k, val in data.items() if k not in ("id", "label")}
+    rest["networkx_key"] = key
+    return rest
+
+
+def _declare(nodes: Iterable[Node], edges: Iterable[Edge]) -> _Declared:
+    """The attribute declarations, numbered as networkx numbers them: nodes first, then edges."""
+    declared = _Declared()
+    for _, data in nodes:
+        for k, v in _node_attributes(data).items():
+            declared("node", str(k), v)
+    for _, _, key, data in edges:
+        for k, v in _edge_attributes(key, data).items():
+            declared("edge", str(k), v)
+    return declared
+
+
+def gexf_lines(
+    nodes: Callable[[], Iterable[Node]], edges: Callable[[], Iterable[Edge]], today: str | None = None
+) -> Iterator[str]:
     """The lines of ``nx.write_gexf`` for a directed multigraph's nodes and edges.
 
-    A node's ``label`` (else its id) labels it; an edge's ``id`` and
-    ``label`` are its own, its key is the ``networkx_key`` attribute, as
-    networkx writes it. Names that GEXF reserves must have been renamed.
+    ``nodes()`` and ``edges()`` are read twice: once to declare the
+    attributes, which GEXF puts first, then to write each node and edge as
+    it comes, so the document is never held whole. A node's ``label`` (else
+    its id) labels it; an edge's ``id`` and ``label`` are its own, its key is
+    the ``networkx_key`` attribute, as networkx writes it. Names that GEXF
+    reserves must have been renamed.
 
-    >>> lines = list(gexf_lines([("a", {"label": "A & B"})], [], today="2026-01-01"))
+    >>> lines = list(gexf_lines(lambda: [("a", {"label": "A & B"})], lambda: [], today="2026-01-01"))
     >>> print("".join(lines[4:]), end="")
         <nodes>
           <node id="a" label="A &amp; B" />
@@ -98,33 +126,49 @@ def gexf_lines(nodes: Iterable[Node], edges: Iterable[Edge], today: str | None =
       </graph>
     </gexf>
     """
-    declared = _Declared()
-    node_lines: list[str] = []
-    for node, data in nodes:
-        rest = {k: v for k, v in data.items() if k != "label"}
-        label = attribute(str(data.get("label", node)))
-        opening = f'<node id="{attribute(str(node))}" label="{label}"'
-        node_lines += element(opening, _attvalues("node", rest.items(), declared), "      ")
-    edge_lines: list[str] = []
-    for u, v, key, data in edges:
-        rest = {k: val for k, val in data.items() if k not in ("id", "label")}
-        rest["networkx_key"] = key
-        source, target, ident = (attribute(str(x)) for x in (u, v, data["id"]))
-        opening = f'<edge source="{source}" target="{target}" id="{ident}"'
-        if "label" in data:
-            opening += f' label="{attribute(str(data["label"]))}"'
-        edge_lines += element(opening, _attvalues("edge", rest.items(), declared), "      ")
+    declared = _declare(nodes(), edges())  # a type GEXF cannot hold fails here, before any line
     yield _HEAD
     yield f'  <meta lastmodifieddate="{today or time.strftime("%Y-%m-%d")}">\n'
     yield f"    <creator>{text(f'graphkit {__version__}')}</creator>\n  </meta>\n"
     yield '  <graph defaultedgetype="directed" mode="static" name="">\n'
     yield from declared.lines("edge")
     yield from declared.lines("node")
-    yield from element("<nodes", node_lines, "    ") if node_lines else ["    <nodes />\n"]
-    yield from element("<edges", edge_lines, "    ") if edge_lines else ["    <edges />\n"]
+    yield from _section("nodes", _node_lines(nodes(), declared))
+    yield from _section("edges", _edge_lines(edges(), declared))
     yield "  </graph>\n</gexf>\n"
 
 
-def write_gexf_lines(nodes: Iterable[Node], edges: Iterable[Edge], out: BinaryIO) -> None:
+def _section(name: str, lines: Iterator[str]) -> Iterator[str]:
+    first = next(lines, None)
+    if first is None:
+        yield f"    <{name} />\n"
+        return
+    yield f"    <{name}>\n"
+    yield first
+    yield from lines
+    yield f"    </{name}>\n"
+
+
+def _node_lines(nodes: Iterable[Node], declared: _Declared) -> Iterator[str]:
+    for node, data in nodes:
+        label = attribute(str(data.get("label", node)))
+        opening = f'<node id="{attribute(str(node))}" label="{label}"'
+        yield from element(opening, _attvalues("node", _node_attributes(data).items(), declared), "      ")
+
+
+def _edge_lines(edges: Iterable[Edge], declared: _Declared) -> Iterator[str]:
+    for u, v, key, data in edges:
+        source, target, ident = (attribute(str(x)) for x in (u, v, data["id"]))
+        opening = f'<edge source="{source}" target="{target}" id="{ident}"'
+        if "label" in data:
+            opening += f' label="{attribute(str(data["label"]))}"'
+        yield from element(
+            opening, _attvalues("edge", _edge_attributes(key, data).items(), declared), "      "
+        )
+
+
+def write_gexf_lines(
+    nodes: Callable[[], Iterable[Node]], edges: Callable[[], Iterable[Edge]], out: BinaryIO
+) -> None:
     """Write :func:`gexf_lines` to a binary stream, in UTF-8."""
     write_lines(gexf_lines(nodes, edges), out)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterator
 from typing import Any, BinaryIO, TextIO
 
 import networkx as nx
@@ -102,23 +103,16 @@ def write_gexf(graph: nx.MultiDiGraph, out: BinaryIO) -> None:
     from graphkit.export.gexf import write_gexf_lines
 
     flat = _xml_ready_ids(flat_graph(graph))
-    nodes = (
-        (node, {"label": node, **{_gexf_name(k, _GEXF_NODE_RESERVED): v for k, v in data.items()}})
-        for node, data in flat.nodes(data=True)
-    )
-    edges = (
-        (
-            u,
-            v,
-            key,
-            {
-                **{_gexf_name(k, _GEXF_EDGE_RESERVED): val for k, val in data.items()},
-                "label": str(data.get("relation") or ""),
-                "id": key,
-            },
-        )
-        for u, v, key, data in flat.edges(keys=True, data=True)
-    )
+
+    def nodes() -> Iterator[tuple]:
+        for node, data in flat.nodes(data=True):
+            yield node, {"label": node, **{_gexf_name(k, _GEXF_NODE_RESERVED): v for k, v in data.items()}}
+
+    def edges() -> Iterator[tuple]:
+        for u, v, key, data in flat.edges(keys=True, data=True):
+            renamed = {_gexf_name(k, _GEXF_EDGE_RESERVED): val for k, val in data.items()}
+            yield u, v, key, {**renamed, "label": str(data.get("relation") or ""), "id": key}
+
     write_gexf_lines(nodes, edges, out)
 
 
