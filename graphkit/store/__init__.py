@@ -93,6 +93,7 @@ def _open_backend(
             [(p, ox.RdfFormat.TURTLE) for p in bundled_files()],
             description="the bundled dataset",
             read_only=True if read_only is None else read_only,
+            stable_blank_nodes=True,
         )
     if spec.startswith(("http://", "https://", "sparql:")):
         from graphkit.store.remote import RemoteBackend  # HTTP libraries only when a command needs them

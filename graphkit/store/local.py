@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import BinaryIO, TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import pyoxigraph as ox
 
@@ -49,6 +49,28 @@ def is_oxigraph_dir(path: Path) -> bool:
 
 
 __all__ = ["LocalBackend", "StoreCreatedMeanwhile", "is_oxigraph_dir", "make_staging"]
+
+
+def _stable_blank_nodes(parsed: Iterable, prefix: str) -> Iterator[ox.Quad]:
+    """Quads with each blank node named ``prefix`` and a number, in the order the file first uses it.
+
+    >>> parsed = ox.parse("<urn:a> <urn:p> [ <urn:q> ( 1 ) ] .", ox.RdfFormat.TURTLE)
+    >>> [(str(q.subject), str(q.object)) for q in _stable_blank_nodes(parsed, "b")][1:]
+    [('_:b1', '_:b0'), ('_:b0', '<http://www.w3.org/1999/02/22-rdf-syntax-ns#nil>'), ('<urn:a>', '_:b1')]
+    """
+    names: dict[str, ox.BlankNode] = {}
+
+    def stable(term: Any) -> Any:
+        if type(term) is not ox.BlankNode:
+            return term
+        found = names.get(term.value)
+        if found is None:
+            found = names[term.value] = ox.BlankNode(f"{prefix}{len(names)}")
+        return found
+
+    for item in parsed:
+        graph = getattr(item, "graph_name", ox.DefaultGraph())
+        yield ox.Quad(stable(item.subject), item.predicate, stable(item.object), stable(graph))
 
 
 def bulk_load_checked(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
@@ -152,12 +174,26 @@ class LocalBackend:
 
     @classmethod
     def from_files(
-        cls, files: Sequence[tuple[Path, ox.RdfFormat]], *, description: str, read_only: bool = True
+        cls,
+        files: Sequence[tuple[Path, ox.RdfFormat]],
+        *,
+        description: str,
+        read_only: bool = True,
+        stable_blank_nodes: bool = False,
     ) -> LocalBackend:
-        """An in-memory store loaded from RDF files (each file all-or-nothing)."""
+        """An in-memory store loaded from RDF files (each file all-or-nothing).
+
+        ``stable_blank_nodes``: name blank nodes by their place in the files
+        (for graphkit's own data, loaded on every run: its exports are then
+        the same bytes every time). Other files keep the engine's fresh names,
+        which never clash between files.
+        """
         store = ox.Store()
-        for path, fmt in files:
-            bulk_load_checked(store, path, fmt)
+        for index, (path, fmt) in enumerate(files):
+            if stable_blank_nodes:
+                store.extend(_stable_blank_nodes(ox.parse(path=path, format=fmt), f"f{index}b"))
+            else:
+                bulk_load_checked(store, path, fmt)
         return cls(store, kind="memory", description=description, read_only=read_only)
 
     @classmethod
