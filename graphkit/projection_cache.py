@@ -40,7 +40,7 @@ NAMES_FILE = "graphkit-names.cache"
 _CACHES = (CACHE_FILE, NAMES_FILE)
 ENV_VAR = "GRAPHKIT_PROJECTION_CACHE"
 #: Bump when the table's layout changes.
-FORMAT = 1
+FORMAT = 2
 _MAGIC = b"graphkit-projection\n"
 _VOLATILE = ("LOCK", "LOG")  # RocksDB's lock and info log change on every open, not on writes
 
