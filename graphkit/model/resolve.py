@@ -121,12 +121,16 @@ def _named(kg: KnowledgeGraph, text: str) -> dict[str, EntityRef]:
 
     needle = normalise(text)
     if projection_cache.applies(kg):  # an embedded store: its names are kept beside it
-        return {iri: EntityRef(iri, label, kind) for iri, label, kind in _all_names(kg).get(needle, [])}
+        return _refs(_all_names(kg).get(needle, []))
     refs = _entity_rows(kg, kg.select(_BY_NAME, {"needle": ox.Literal(needle)}))
     if not refs:
         # LCASE differs from casefold on a few scripts; compare in Python as a fallback.
-        refs = {iri: EntityRef(iri, label, kind) for iri, label, kind in _all_names(kg).get(needle, [])}
+        refs = _refs(_all_names(kg).get(needle, []))
     return refs
+
+
+def _refs(entries: list[tuple[str, str, str]]) -> dict[str, EntityRef]:
+    return {iri: EntityRef(iri, label, kind) for iri, label, kind in entries}
 
 
 #: Per open store: (the store's state, its names), so that a command resolving two names reads them once.
@@ -233,11 +237,9 @@ def suggest(kg: KnowledgeGraph, text: str, n: int = 5) -> list[EntityRef]:
             ranked.append((rank, len(key), key))
     fuzzy = difflib.get_close_matches(needle, list(index), n=n, cutoff=0.5)
     ranked += [(5, position, key) for position, key in enumerate(fuzzy)]
-    out: list[EntityRef] = []
-    seen: set[str] = set()
+    found: dict[str, EntityRef] = {}
     for _, _, key in sorted(ranked):
         for iri, label, kind in index[key]:
-            if iri not in seen:
-                seen.add(iri)
-                out.append(EntityRef(iri, label, kind))
-    return out[:n]
+            if iri not in found:  # an entity under two labels: the first, as ranked
+                found[iri] = EntityRef(iri, label, kind)
+    return list(found.values())[:n]
