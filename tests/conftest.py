@@ -86,21 +86,30 @@ def engine_server(request):
     return server
 
 
+def _loaded(server, bundled_ttl) -> str:
+    """``server`` emptied of graphkit's data and loaded with the bundled data through graphkit."""
+    server.clear()
+    with graphkit.open(server.url) as graph:
+        graph.load([bundled_ttl])
+    return server.url
+
+
 @pytest.fixture
 def engine_store(engine_server, bundled_ttl) -> str:
     """Each engine's plain endpoint URL, loaded with the bundled data through graphkit."""
-    with graphkit.open(engine_server.url) as graph:
-        graph.load([bundled_ttl])
-    return engine_server.url
+    return _loaded(engine_server, bundled_ttl)
 
 
 @pytest.fixture
 def remote_store(oxigraph_server, bundled_ttl) -> str:
-    """The server's URL, emptied and loaded with the bundled data through graphkit."""
-    oxigraph_server.clear()
-    with graphkit.open(oxigraph_server.url) as graph:
-        graph.load([bundled_ttl])
-    return oxigraph_server.url
+    """The Oxigraph server's URL, emptied and loaded with the bundled data through graphkit."""
+    return _loaded(oxigraph_server, bundled_ttl)
+
+
+@pytest.fixture
+def virtuoso_store(virtuoso_server, bundled_ttl) -> str:
+    """Virtuoso's plain endpoint, emptied and loaded with the bundled data through graphkit."""
+    return _loaded(virtuoso_server, bundled_ttl)
 
 
 @pytest.fixture(params=["memory", "files", "oxigraph", "remote"])

@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from helpers import run, run_ok
-
-import graphkit
 
 P = "<urn:graphkit:test:p>"
 # The second operation fails on Virtuoso while it runs (division by zero), after the first was applied.
 FAILS_PART_WAY = f'INSERT DATA {{ <urn:graphkit:test:a> {P} "2" }} ; INSERT {{ <urn:graphkit:test:b> {P} ?x }} WHERE {{ BIND(1/0 AS ?x) }}'
-
-
-@pytest.fixture
-def virtuoso_store(virtuoso_server, bundled_ttl) -> str:
-    """Virtuoso's plain endpoint, emptied and loaded with the bundled data."""
-    virtuoso_server.clear()
-    with graphkit.open(virtuoso_server.url) as graph:
-        graph.load([bundled_ttl])
-    return virtuoso_server.url
 
 
 def triples(store: str) -> list[str]:
