@@ -266,3 +266,25 @@ def iter_quads(path: Path, fmt: ox.RdfFormat) -> Iterator[ox.Quad]:
             yield from ox.parse(fh, fmt)
     except (SyntaxError, ValueError, UnicodeDecodeError, MemoryError) as exc:
         raise read_error(exc, path) from None
+
+
+def rename_blank_nodes(
+    quads: Iterable[ox.Quad], rename: Callable[[ox.BlankNode], ox.NamedNode | ox.BlankNode]
+) -> Iterator[ox.Quad]:
+    """``quads`` with each blank node replaced by ``rename(node)`` (skolem IRIs, stable names...).
+
+    >>> quads = ox.parse("<urn:a> <urn:p> [] .", ox.RdfFormat.TURTLE)
+    >>> [str(q.object) for q in rename_blank_nodes(quads, lambda b: ox.NamedNode("urn:b"))]
+    ['<urn:b>']
+    """
+    blank = ox.BlankNode
+
+    def fix(term):
+        return rename(term) if type(term) is blank else term
+
+    for q in quads:
+        # Most statements have no blank node: pass them on as they are (no new objects).
+        if type(q.subject) is blank or type(q.object) is blank or type(q.graph_name) is blank:
+            yield ox.Quad(fix(q.subject), q.predicate, fix(q.object), fix(q.graph_name))
+        else:
+            yield q

@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import BinaryIO, TypeVar
 
 import pyoxigraph as ox
 
@@ -23,7 +23,15 @@ from graphkit.errors import (
 from graphkit.store import worker
 from graphkit.store.base import QueryResult
 from graphkit.store.creating import StoreCreatedMeanwhile, make_staging, new_store_folder, remove_leftovers
-from graphkit.store.formats import check_file, guard_input, open_for_parse, read_error, shows_progress
+from graphkit.store.formats import (
+    check_file,
+    guard_input,
+    iter_quads,
+    open_for_parse,
+    read_error,
+    rename_blank_nodes,
+    shows_progress,
+)
 from graphkit.store.line_check import LINE_FORMATS, check_lines
 from graphkit.store.sparql import Term, inline_bindings, insert_data, syntax_message
 from graphkit.vocab import PREFIXES
@@ -51,7 +59,7 @@ def is_oxigraph_dir(path: Path) -> bool:
 __all__ = ["LocalBackend", "StoreCreatedMeanwhile", "is_oxigraph_dir", "make_staging"]
 
 
-def _stable_blank_nodes(parsed: Iterable, prefix: str) -> Iterator[ox.Quad]:
+def _stable_blank_nodes(quads: Iterable[ox.Quad], prefix: str) -> Iterator[ox.Quad]:
     """Quads with each blank node named ``prefix`` and a number, in the order the file first uses it.
 
     >>> parsed = ox.parse("<urn:a> <urn:p> [ <urn:q> ( 1 ) ] .", ox.RdfFormat.TURTLE)
@@ -60,17 +68,13 @@ def _stable_blank_nodes(parsed: Iterable, prefix: str) -> Iterator[ox.Quad]:
     """
     names: dict[str, ox.BlankNode] = {}
 
-    def stable(term: Any) -> Any:
-        if type(term) is not ox.BlankNode:
-            return term
-        found = names.get(term.value)
+    def stable(node: ox.BlankNode) -> ox.BlankNode:
+        found = names.get(node.value)
         if found is None:
-            found = names[term.value] = ox.BlankNode(f"{prefix}{len(names)}")
+            found = names[node.value] = ox.BlankNode(f"{prefix}{len(names)}")
         return found
 
-    for item in parsed:
-        graph = getattr(item, "graph_name", ox.DefaultGraph())
-        yield ox.Quad(stable(item.subject), item.predicate, stable(item.object), stable(graph))
+    return rename_blank_nodes(quads, stable)
 
 
 def bulk_load_checked(store: ox.Store, path: Path, fmt: ox.RdfFormat) -> None:
@@ -191,7 +195,7 @@ class LocalBackend:
         store = ox.Store()
         for index, (path, fmt) in enumerate(files):
             if stable_blank_nodes:
-                store.extend(_stable_blank_nodes(ox.parse(path=path, format=fmt), f"f{index}b"))
+                store.extend(_stable_blank_nodes(iter_quads(path, fmt), f"f{index}b"))
             else:
                 bulk_load_checked(store, path, fmt)
         return cls(store, kind="memory", description=description, read_only=read_only)

@@ -30,7 +30,7 @@ from graphkit.errors import QueryError, RemoteError, StoreError
 from graphkit.store import results_stream as results
 from graphkit.store.base import QueryResult
 from graphkit.store.engines import Endpoints, Engine, detect, engine_named
-from graphkit.store.formats import check_file, iter_quads
+from graphkit.store.formats import check_file, iter_quads, rename_blank_nodes
 from graphkit.store.http import Http, check_url, with_query
 from graphkit.store.sparql import (
     GRAPH_KEYWORDS,
@@ -351,14 +351,4 @@ def _raise_local_update_error(sparql: str) -> None:
 
 def skolemise(quads: Iterable[ox.Quad], base: str) -> Iterable[ox.Quad]:
     """Replace blank nodes by IRIs under ``base`` (RDF 1.1 §3.5)."""
-
-    def fix(term):
-        return ox.NamedNode(base + term.value) if isinstance(term, ox.BlankNode) else term
-
-    blank = ox.BlankNode
-    for q in quads:
-        # Most statements have no blank node: pass them on as they are (no new objects).
-        if type(q.subject) is blank or type(q.object) is blank or type(q.graph_name) is blank:
-            yield ox.Quad(fix(q.subject), q.predicate, fix(q.object), fix(q.graph_name))
-        else:
-            yield q
+    return rename_blank_nodes(quads, lambda node: ox.NamedNode(base + node.value))
