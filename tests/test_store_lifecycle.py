@@ -163,6 +163,37 @@ def test_leftover_of_a_killed_first_write_is_removed_and_mentioned(tmp_path, med
     assert _count(store) == 3
 
 
+def test_validate_after_waiting_for_another_creator_writes_nothing_and_says_run_again(tmp_path):
+    # The check was for a new store: the one another process made meanwhile was not checked.
+    store = tmp_path / "kg"
+    small = _write_nt(tmp_path / "small.nt", 3, "s")
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_CREATION, str(store), "2"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout.readline().strip() == "holding"
+        waited = subprocess.run(
+            [*GRAPHKIT, "load", str(small), "--store", str(store), "--wait", "--validate"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        holder.wait(timeout=60)
+    assert waited.returncode == 1 and "Traceback" not in waited.stderr
+    assert "created by another graphkit process while this one waited" in waited.stderr
+    assert "nothing was written: run the command again" in waited.stderr
+    assert _count(store) == 1 and not _staging(store)
+    again = subprocess.run(
+        [*GRAPHKIT, "load", str(small), "--store", str(store), "--validate"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert again.returncode == 0, again.stderr
+    assert _count(store) == 4
+
+
 def test_scratch_copy_of_a_killed_validate_is_removed_and_mentioned(tmp_path, medium_file):
     store = tmp_path / "kg"
     graphkit.open(store, create=True).load([_write_nt(tmp_path / "first.nt", 3, "f")])

@@ -245,6 +245,7 @@ def test_load_validate_refuses_a_write_that_breaks_the_shapes(tmp_path, persiste
     new_store = tmp_path / "new"
     refused = _cli("load", "--validate", unsourced, "--store", new_store)
     assert refused.exit_code == 1 and not new_store.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".new.")] == []  # nor its hidden folder
     assert "nothing was written: the files would add 2 violation(s)" in refused.output
     assert "gkd:newco" in refused.output and "gk:partnerOf" in refused.output
     with graphkit.open(persistent_store) as kg:
@@ -259,6 +260,38 @@ def test_load_validate_refuses_a_write_that_breaks_the_shapes(tmp_path, persiste
     assert _cli("load", "--validate", sourced, "--store", persistent_store).exit_code == 0
     with graphkit.open(persistent_store) as kg:
         assert kg.triple_count() == before + 2
+
+
+def test_a_new_store_is_written_once_and_checked_before_it_takes_its_place(tmp_path):
+    from graphkit.importer.apply import import_csv
+    from graphkit.model.checked_write import validate_before_commit
+
+    example = data_dir() / "templates" / "example"
+    checked: list[tuple[list, list[str]]] = []
+
+    def refuse_all(found: list) -> None:
+        checked.append((found, sorted(p.name for p in tmp_path.iterdir())))
+        raise graphkit.GraphkitError("refused")
+
+    with graphkit.open(tmp_path / "kg", create=True) as kg:
+        assert validate_before_commit(kg, refuse_all)
+        with pytest.raises(graphkit.GraphkitError, match="refused"):
+            import_csv(kg, [example])
+    # Checked once, on the written store in its hidden folder; refused, so nothing is left.
+    ((found, folders),) = checked
+    assert found == [] and len(folders) == 2 and folders[0].startswith(".kg.importing-")
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+    accepted: list[list] = []
+    with graphkit.open(tmp_path / "kg", create=True) as kg:
+        assert validate_before_commit(kg, accepted.append)
+        report = import_csv(kg, [example])
+        assert report.created_store and accepted == [[]]
+        assert not validate_before_commit(kg, accepted.append)  # the store now exists: a copy is tried
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kg"]
+    made = _cli("import", "--validate", example, "--store", tmp_path / "again")
+    assert made.exit_code == 0 and "Imported into" in made.output, made.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["again", "kg"]
 
 
 def test_import_and_merge_validate_then_write(tmp_path, persistent_store):

@@ -123,13 +123,22 @@ def validate_option(func: Callable) -> Callable:
 
 
 def refuse_invalid_write(kg: KnowledgeGraph, write: Callable[[KnowledgeGraph], object], what: str) -> None:
-    """List the violations ``write`` would add and stop with an error, or return when there are none."""
-    from graphkit.model.checked_write import violations_added
+    """List the violations ``write`` would add and stop with an error, or return when there are none.
 
+    A store that the write creates is not written twice: the write itself
+    is checked before the new store takes its place, and refused there.
+    """
+    from graphkit.model.checked_write import validate_before_commit, violations_added
+
+    def refuse(added: list) -> None:
+        if added:
+            report(added, "table", conforms_text=False)
+            raise UserError(
+                f"nothing was written: {what} would add {len(added)} violation(s) of the graphkit shapes"
+            )
+
+    if validate_before_commit(kg, refuse):
+        return
     with user_errors():
         added = violations_added(kg, write)
-    if added:
-        report(added, "table", conforms_text=False)
-        raise UserError(
-            f"nothing was written: {what} would add {len(added)} violation(s) of the graphkit shapes"
-        )
+    refuse(added)

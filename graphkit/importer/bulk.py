@@ -26,7 +26,7 @@ import pyoxigraph as ox
 
 from graphkit.errors import StoreError
 from graphkit.store import worker
-from graphkit.store.creating import new_store_folder
+from graphkit.store.creating import BeforeCommit, new_store_folder
 
 #: Triples per bulk-load call. The engine holds a call's triples in memory (about
 #: 0.9 KB each: some 250 MB here), so this bounds the import's memory. Smaller calls
@@ -186,13 +186,20 @@ def load_chunk(store: ox.Store, data: bytes) -> None:
     store.bulk_load(data, format=ox.RdfFormat.N_TRIPLES, lenient=True)
 
 
-def create_store(path: Path, fill: Callable[[StreamingLoad], bool], *, wait: bool = False) -> bool:
+def create_store(
+    path: Path,
+    fill: Callable[[StreamingLoad], bool],
+    *,
+    wait: bool = False,
+    before_commit: BeforeCommit | None = None,
+) -> bool:
     """Create the store ``path`` from what ``fill`` writes into a :class:`StreamingLoad`.
 
     ``fill`` returns False when there is nothing to write; then, or when it
-    raises, no store (and no folder) is left behind. True when the store was
-    created. Raises :class:`~graphkit.store.creating.StoreCreatedMeanwhile`
-    (before ``fill`` is called) when another process created it first.
+    (or ``before_commit``, given the finished folder) raises, no store (and
+    no folder) is left behind. True when the store was created. Raises
+    :class:`~graphkit.store.creating.StoreCreatedMeanwhile` (before ``fill``
+    is called) when another process created it first.
     """
     made: list[Path] = []
     parent = path.parent
@@ -200,7 +207,7 @@ def create_store(path: Path, fill: Callable[[StreamingLoad], bool], *, wait: boo
         made.append(parent)
         parent = parent.parent
     try:
-        with new_store_folder(path, "importing", wait=wait) as staging:
+        with new_store_folder(path, "importing", wait=wait, before_commit=before_commit) as staging:
             load = StreamingLoad(ox.Store(str(staging)))
             try:
                 if not fill(load):

@@ -5,7 +5,9 @@ on a copy of the embedded store (a checkpoint made of hard links, so it
 costs little however large the store), the copy is validated with the
 set-based queries, and the real store is written only if the write adds no
 violation of the shapes. Violations the store had already are not the
-write's doing and do not stop it.
+write's doing and do not stop it. A store that the write creates is
+written once: it is validated in its hidden folder, before it takes its
+place (:func:`validate_before_commit`).
 
 >>> import graphkit, tempfile
 >>> from graphkit.store import bundled_files
@@ -19,7 +21,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -78,3 +81,42 @@ def _scratch_folder(path: Path) -> Path:
         return Path(tempfile.mkdtemp(prefix=f".{path.name}.validating-{os.getpid()}-", dir=path.parent))
     except OSError as exc:
         raise StoreError(f"cannot make a scratch copy of {path}: {exc.strerror or exc}") from None
+
+
+def validate_before_commit(kg: KnowledgeGraph, refuse: Callable[[list[Violation]], None]) -> bool:
+    """Have the store that ``kg``'s next write creates validated before it takes its place.
+
+    ``refuse`` is given the new store's violations (all of them are the
+    write's) and raises to keep the store from being made. False, and
+    nothing arranged, when ``kg`` is not a store still to be created: then
+    use :func:`violations_added`.
+
+    >>> import graphkit, tempfile
+    >>> from graphkit.store import bundled_files
+    >>> found = []
+    >>> with graphkit.open(tempfile.mkdtemp() + "/kg", create=True) as kg:
+    ...     validate_before_commit(kg, found.extend), kg.load(bundled_files()) > 0, found
+    (True, True, [])
+    """
+    backend = kg.backend
+    if not hasattr(backend, "before_commit") or getattr(backend, "created", None) is not None:
+        return False
+
+    def check(folder: Path) -> None:
+        with _opened(folder) as scratch:
+            found = list(iter_violations(scratch))
+        refuse(found)
+
+    backend.before_commit = check
+    return True
+
+
+@contextmanager
+def _opened(folder: Path) -> Iterator[KnowledgeGraph]:
+    backend = LocalBackend(
+        ox.Store(str(folder)), kind="oxigraph", description="the new store", read_only=False, path=folder
+    )
+    with KnowledgeGraph(backend) as scratch:
+        yield scratch
+    # The engine lets go of the folder only with its last reference: the rename comes next.
+    del backend, scratch

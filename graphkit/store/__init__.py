@@ -19,6 +19,7 @@ import pyoxigraph as ox
 
 from graphkit.errors import StoreError
 from graphkit.store.base import Backend, QueryResult
+from graphkit.store.creating import BeforeCommit
 from graphkit.store.formats import detect_format, is_rdf_file
 from graphkit.store.local import LocalBackend, is_oxigraph_dir
 from graphkit.vocab import ONTOLOGY_FILE, data_dir, dataset_files
@@ -136,9 +137,13 @@ class _NewStore:
         self.wait = wait
         self.description = str(path)
         self.created: LocalBackend | None = None
+        #: Run on the finished store before it takes its place (``--validate``).
+        self.before_commit: BeforeCommit | None = None
 
     def load(self, files):
-        self.created, count = LocalBackend.create(self.path, files, wait=self.wait)
+        self.created, count = LocalBackend.create(
+            self.path, files, wait=self.wait, before_commit=self.before_commit
+        )
         return count
 
     def __getattr__(self, name):

@@ -2,8 +2,9 @@
 
 A new store is written into a hidden folder beside its final place,
 ``.NAME.loading-PID-XXXX`` (or ``importing``), and renamed into place only
-when complete; ``--validate`` tries a write on a scratch copy in
-``.NAME.validating-PID-XXXX``. A lock file, ``.NAME.lock``, lets one process at a time
+when complete; ``--validate`` checks the finished folder before the rename
+(a new store is written once), or tries a write to an existing store on a
+scratch copy in ``.NAME.validating-PID-XXXX``. A lock file, ``.NAME.lock``, lets one process at a time
 create NAME: a second one is told that the store is in use (or waits for
 it, with ``wait``). The process id in the folder's name lets the next
 creator remove what a killed one left behind.
@@ -18,7 +19,7 @@ import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from graphkit.errors import StoreError, StoreInUseError
@@ -141,14 +142,22 @@ def _creation_lock(path: Path, wait: bool) -> Iterator[None]:
         os.close(fd)
 
 
+#: Called with the finished staging folder before it becomes the store; raises to refuse it.
+BeforeCommit = Callable[[Path], None]
+
+
 @contextlib.contextmanager
-def new_store_folder(path: Path, purpose: str, *, wait: bool = False) -> Iterator[Path]:
+def new_store_folder(
+    path: Path, purpose: str, *, wait: bool = False, before_commit: BeforeCommit | None = None
+) -> Iterator[Path]:
     """Yield a hidden folder to build the store ``path`` in; rename it into place on success.
 
     Raises :class:`StoreInUseError` when another process is creating the
     same store (``wait`` waits for it instead), and
     :class:`StoreCreatedMeanwhile` when the store exists once the wait is
-    over. On any error the folder is removed and ``path`` is untouched.
+    over. ``before_commit`` is given the folder once the writer has closed
+    it (``--validate``): what it raises stops the rename. On any error the
+    folder is removed and ``path`` is untouched.
     """
     from graphkit.store.local import is_oxigraph_dir
 
@@ -159,6 +168,8 @@ def new_store_folder(path: Path, purpose: str, *, wait: bool = False) -> Iterato
         staging = make_staging(path, purpose)
         try:
             yield staging
+            if before_commit is not None:
+                before_commit(staging)
             if path.exists():
                 if not path.is_dir() or any(path.iterdir()):
                     raise StoreError(f"{path} exists and is not a graphkit store; nothing was written")

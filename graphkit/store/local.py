@@ -22,7 +22,13 @@ from graphkit.errors import (
 )
 from graphkit.store import worker
 from graphkit.store.base import QueryResult
-from graphkit.store.creating import StoreCreatedMeanwhile, make_staging, new_store_folder, remove_leftovers
+from graphkit.store.creating import (
+    BeforeCommit,
+    StoreCreatedMeanwhile,
+    make_staging,
+    new_store_folder,
+    remove_leftovers,
+)
 from graphkit.store.formats import (
     check_file,
     guard_input,
@@ -234,27 +240,36 @@ class LocalBackend:
 
     @classmethod
     def create(
-        cls, path: Path, files: Sequence[tuple[Path, ox.RdfFormat]], *, wait: bool = False
+        cls,
+        path: Path,
+        files: Sequence[tuple[Path, ox.RdfFormat]],
+        *,
+        wait: bool = False,
+        before_commit: BeforeCommit | None = None,
     ) -> tuple[LocalBackend, int]:
         """Create a new on-disk store from files, atomically.
 
         The bulk loader writes into a hidden folder beside ``path`` that is
-        renamed into place only when every file has loaded, so a crash or a
-        syntax error leaves no half-made store behind. A second process
+        renamed into place only when every file has loaded (and
+        ``before_commit`` has accepted it), so a crash, a syntax error or a
+        refusal leaves no half-made store behind. A second process
         creating the same store gets :class:`StoreInUseError` (or, with
-        ``wait``, loads into the store once the first has made it).
+        ``wait``, loads into the store once the first has made it; not when
+        the new store was to be checked, since the existing one was not).
         """
         if path.exists() and (not path.is_dir() or any(path.iterdir())):
             raise StoreError(f"{path} exists and is not a graphkit store")
         try:
-            with new_store_folder(path, "loading", wait=wait) as staging:
+            with new_store_folder(path, "loading", wait=wait, before_commit=before_commit) as staging:
                 store = ox.Store(str(staging))
                 for file, fmt in files:
                     bulk_load_checked(store, file, fmt)
                 count = len(store)
                 store.flush()
                 del store
-        except StoreCreatedMeanwhile:
+        except StoreCreatedMeanwhile as exc:
+            if before_commit is not None:
+                raise StoreError(str(exc)) from None  # run again: the existing store is then checked
             backend = cls.persistent(path, read_only=False, wait=True)
             return backend, backend.load(files)
         # A process that waited to create the store may open it first: wait for it in turn.
