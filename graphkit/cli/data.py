@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -10,6 +12,7 @@ import pyoxigraph as ox
 
 from graphkit.cli.options import (
     UserError,
+    as_user_error,
     binary_stdout,
     echo_table,
     open_store,
@@ -20,7 +23,7 @@ from graphkit.cli.options import (
 )
 from graphkit.cli.output import visible
 from graphkit.cli.validate import refuse_invalid_write, validate_option
-from graphkit.errors import QueryError
+from graphkit.errors import GraphkitError, QueryError
 from graphkit.export import results as writers
 from graphkit.store import resolve_spec
 from graphkit.store.base import is_solutions
@@ -62,8 +65,29 @@ def _short(text: str, width: int = 30) -> str:
     return text if len(text) <= width else text[: width - 3] + "..."
 
 
+@contextmanager
+def _read_once_copied(files: tuple[str, ...]) -> Iterator[list[str]]:
+    """``files``, a pipe or ``-`` (stdin) copied once to a temporary file: a load reads a file twice.
+
+    Messages name the input as it was given, not its copy.
+    """
+    from graphkit.importer.piped import in_given_names, spooled
+    from graphkit.importer.problems import ImportProblems
+
+    try:
+        with spooled(files) as paths:
+            try:
+                yield paths
+            except GraphkitError as exc:
+                error = as_user_error(exc)
+                error.message = in_given_names(error.message)
+                raise error from None
+    except ImportProblems as exc:  # the input cannot be copied (a device, stdin twice, a full disk)
+        raise UserError("; ".join(map(str, exc.problems)) + "; nothing was loaded") from None
+
+
 @click.command()
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, allow_dash=True))
 @click.option(
     "--format",
     "rdf_format",
@@ -79,19 +103,23 @@ def load(files: tuple[str, ...], rdf_format: str | None, check: bool, wait: bool
     The store must be writable: an embedded store folder (created when new)
     or a SPARQL endpoint. If any file is malformed, nothing is loaded and the
     error names the file, line and column. With --validate, the files are
-    loaded into a copy of the store first, and nothing is loaded if they
-    would add violations of the SHACL shapes (they are listed).
+    loaded into a copy of the store first (a new store: into itself, before
+    it takes its place), and nothing is loaded if they would add violations
+    of the SHACL shapes (they are listed). A file may be - (stdin) or a
+    pipe; give its --format when its name has no extension.
 
     Example:
 
         graphkit load data.ttl more.nt --store ./mygraph
+
+        curl -s https://example.org/data.ttl | graphkit load - --format turtle --store ./mygraph
     """
     if resolve_spec(store) is None:
         raise UserError("load needs a writable store: add --store DIR (a new folder is created)")
-    with open_store(store, read_only=None, create=True, wait=wait) as kg, user_errors():
+    with open_store(store, read_only=None, create=True, wait=wait) as kg, _read_once_copied(files) as paths:
         if check:
-            refuse_invalid_write(kg, lambda copy: copy.load(list(files), rdf_format), "the files")
-        added = kg.load(list(files), rdf_format)
+            refuse_invalid_write(kg, lambda copy: copy.load(paths, rdf_format), "the files")
+        added = kg.load(paths, rdf_format)
         click.echo(
             f"Loaded {added} statements from {len(files)} file(s) into {visible(kg.backend.description)}"
         )

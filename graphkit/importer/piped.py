@@ -43,6 +43,17 @@ def given_name(path: str | os.PathLike) -> str:
     return _GIVEN.get({}).get(name, name)
 
 
+def in_given_names(text: str) -> str:
+    """``text`` (a message) with the path of each temporary copy replaced by the name the user gave.
+
+    >>> in_given_names("ontology.ttl:3:1: bad")
+    'ontology.ttl:3:1: bad'
+    """
+    for copy, name in sorted(_GIVEN.get({}).items(), key=lambda kv: -len(kv[0])):
+        text = text.replace(copy, name)
+    return text
+
+
 def _shown(name: str) -> str:
     return STDIN_NAME if name == STDIN else name
 

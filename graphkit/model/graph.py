@@ -158,7 +158,7 @@ class KnowledgeGraph:
         for p in paths:
             path = Path(p)
             if not path.is_file():
-                raise StoreError(f"no such file: {path}")
+                raise StoreError(_not_a_file(path))
             files.append((path, detect_format(path, format)))
         if not files:
             raise GraphkitError("no files to load")
@@ -191,6 +191,20 @@ class KnowledgeGraph:
         graph = rdflib.Graph()
         graph.parse(data=ox.serialize(self.triples(), format=ox.RdfFormat.N_TRIPLES), format="nt")
         return graph
+
+
+def _not_a_file(path: Path) -> str:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return f"no such file: {path}"
+    from graphkit.file_kinds import kind_of_mode
+
+    # A file is read twice (checked, then loaded): a pipe gives its bytes once.
+    return (
+        f"{path} is {kind_of_mode(mode)}, not a file: load reads files (from the command line, "
+        "a pipe or - is copied to a temporary file first)"
+    )
 
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -1,4 +1,4 @@
-"""CSV import from inputs that can be read only once: a named pipe, <(...), stdin."""
+"""CSV import and RDF load from inputs that can be read only once: a named pipe, <(...), stdin."""
 
 from __future__ import annotations
 
@@ -217,3 +217,52 @@ def test_a_folder_holding_a_pipe_or_a_dangling_link_under_a_csv_name_says_so(cli
     assert f"{folder / 'relationships.csv'}: a named pipe (give it on its own" in result.output
     assert f"{folder / 'sources.csv'}: a link to nothing, not a CSV file" in result.output
     assert "notes.csv" not in result.output and "Traceback" not in result.output
+
+
+NT = '<http://example.org/a> <http://example.org/p> "one" .\n<http://example.org/b> <http://example.org/p> "two" .\n'
+
+
+def test_load_reads_a_named_pipe_once_even_with_validate(cli, tmp_path, pipes, private_tmp):
+    store = tmp_path / "kg"
+    data = pipes.add("data.nt", NT)
+    result = within(
+        TIMEOUT, lambda: CliRunner().invoke(cli, ["load", str(data), "--validate", "--store", str(store)])
+    )
+    assert result.exit_code == 0, result.output
+    assert "Loaded 2 statements" in result.output and count(store) == 2
+    # Into the existing store, --validate tries the write on a copy first: the pipe is still read once.
+    more = pipes.add("63", NT.replace("example.org/a", "example.org/c"))
+    args = ["load", str(more), "--format", "nt", "--validate", "--store", str(store)]
+    result = within(TIMEOUT, lambda: CliRunner().invoke(cli, args))
+    assert result.exit_code == 0, result.output
+    assert count(store) == 3
+    assert list(private_tmp.iterdir()) == []
+
+
+def test_load_from_stdin_names_stdin_in_its_errors(cli, tmp_path, private_tmp):
+    store = tmp_path / "kg"
+    loaded = CliRunner().invoke(cli, ["load", "-", "--format", "nt", "--store", str(store)], input=NT)
+    assert loaded.exit_code == 0 and count(store) == 2, loaded.output
+    unnamed = CliRunner().invoke(cli, ["load", "-", "--store", str(store)], input=NT)
+    assert unnamed.exit_code == 1 and "stdin: cannot tell the RDF format" in unnamed.output
+    broken = CliRunner().invoke(
+        cli,
+        ["load", "-", "--format", "nt", "--store", str(store)],
+        input=NT + "<http://example.org/c> <p> .\n",
+    )
+    assert broken.exit_code == 1 and broken.output.startswith("Error: stdin:3:"), broken.output
+    assert str(private_tmp) not in broken.output and "Traceback" not in broken.output
+    twice = CliRunner().invoke(cli, ["load", "-", "-", "--format", "nt", "--store", str(store)], input=NT)
+    assert twice.exit_code == 1 and "the standard input can be read only once" in twice.output
+    assert "nothing was loaded" in twice.output and count(store) == 2
+    assert list(private_tmp.iterdir()) == []
+
+
+def test_the_library_says_what_a_path_is_when_it_is_not_a_file(tmp_path):
+    pipe = tmp_path / "data.nt"
+    os.mkfifo(pipe)
+    with graphkit.open(tmp_path / "kg", create=True) as kg:
+        with pytest.raises(graphkit.GraphkitError, match=r"data.nt is a named pipe, not a file"):
+            kg.load([pipe])
+        with pytest.raises(graphkit.GraphkitError, match=r"no such file: .*missing.nt"):
+            kg.load([tmp_path / "missing.nt"])
