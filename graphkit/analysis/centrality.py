@@ -157,8 +157,8 @@ def centrality(
     if backend == "auto" and measure == "pagerank":
         backend = "scipy"  # networkx's own iteration on arrays, at every size: the same scores, sooner
     elif backend == "auto":
-        backend = "igraph" if len(graph) > FAST_ABOVE and _has_igraph() else "networkx"
-    if backend == "igraph" and not _has_igraph():
+        backend = "igraph" if len(graph) > FAST_ABOVE and has_igraph() else "networkx"
+    if backend == "igraph" and not has_igraph():
         raise GraphkitError("igraph is not installed; pip install igraph, or use --backend networkx")
     info = {} if info is None else info
     info["backend"] = backend if measure in ("pagerank", "betweenness") else "networkx"
@@ -193,7 +193,8 @@ def centrality(
     return rows if top is None else rows[:top]
 
 
-def _has_igraph() -> bool:
+def has_igraph() -> bool:
+    """Whether igraph can be imported (it is a dependency; an environment may lack it)."""
     try:
         import igraph  # noqa: F401
     except ImportError:

@@ -170,10 +170,20 @@ def centrality(
 @click.option(
     "--resolution", type=float, default=1.0, show_default=True, help="Above 1: more, smaller communities."
 )
+@click.option(
+    "--backend",
+    type=click.Choice(["auto", "networkx", "igraph"]),
+    default="auto",
+    show_default=True,
+    help="auto: networkx, or igraph above 5,000 entities (its own Louvain: a partition as good, "
+    "not the same one).",
+)
 @projection_options(focus=True)
 @output_option("table", "json")
 @with_store()
-def communities(kg: KnowledgeGraph, seed: int, resolution: float, output_format: str, **options) -> None:
+def communities(
+    kg: KnowledgeGraph, seed: int, resolution: float, backend: str, output_format: str, **options
+) -> None:
     """Group entities into communities (seeded Louvain).
 
     Example:
@@ -181,7 +191,7 @@ def communities(kg: KnowledgeGraph, seed: int, resolution: float, output_format:
         graphkit communities --format json
     """
     graph = project(kg, **projection_kwargs(options))
-    groups = cluster(graph, seed=seed, resolution=resolution)
+    groups = cluster(graph, seed=seed, resolution=resolution, backend=backend)
     if output_format == "json":
         echo_json(groups)
         return
