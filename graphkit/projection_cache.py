@@ -71,7 +71,10 @@ def store_state(folder: Path) -> str:
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         if entry.name in _CACHES or entry.name.startswith(_VOLATILE) or not entry.is_file():
             continue
-        info = entry.stat()
+        try:
+            info = entry.stat()
+        except FileNotFoundError:  # removed by the engine's compaction since the listing
+            continue
         digest.update(f"{entry.name} {info.st_size} {info.st_mtime_ns}\n".encode())
     return digest.hexdigest()
 

@@ -129,3 +129,30 @@ def test_a_cache_name_that_is_not_a_regular_file_is_never_read(store, tmp_path, 
     assert path.is_file() and not path.is_symlink()
     if kind == "link to a real cache":
         assert real.read_bytes() == before
+
+
+def test_the_state_is_read_while_the_engine_removes_files(tmp_path):
+    # A compaction deletes table files while the folder is listed: the state skips them.
+    import threading
+
+    folder = tmp_path / "store"
+    folder.mkdir()
+    for number in range(300):
+        (folder / f"{number:06}.sst").write_bytes(b"x")
+    stop = threading.Event()
+
+    def churn() -> None:
+        number = 300
+        while not stop.is_set():
+            (folder / f"{number:06}.sst").write_bytes(b"x")
+            (folder / f"{number - 300:06}.sst").unlink()
+            number += 1
+
+    thread = threading.Thread(target=churn, daemon=True)
+    thread.start()
+    try:
+        states = {projection_cache.store_state(folder) for _ in range(300)}
+    finally:
+        stop.set()
+        thread.join()
+    assert len(states) > 1  # the files did change meanwhile
