@@ -7,7 +7,10 @@ into a new embedded store with ``graphkit load``, then the store is checked
 with ``graphkit validate``; each command runs as its own process, timed from
 start to exit, with its peak RSS read from the kernel. Targets: validate takes
 at most 3x the time of load at every size; the time grows at most 12x from
-100k to 1M triples; the peak RSS at 1M stays under 2 GB. pyshacl, the
+100k to 1M triples; the peak RSS at 1M stays under 2 GB. ``load --validate``
+into a new store writes the store once and validates it before it takes its
+place: it takes at most the time of the two commands run one after the
+other (1.1x, for the second start-up and the spread). pyshacl, the
 reference engine (the path validate took before), runs on the same data in
 a child process where it finishes within ``--pyshacl-timeout``.
 
@@ -44,6 +47,8 @@ with graphkit.open(sys.argv[1], read_only=True) as kg:
 TARGET_RATIO = 3.0
 TARGET_GROWTH = 12.0
 TARGET_RSS_MB = 2048
+#: load --validate into a new store against load, then validate, as two commands.
+TARGET_ONCE = 1.1
 
 
 def measure_rss(command: list[str], timeout: float | None = None) -> dict:
@@ -95,12 +100,20 @@ def run_size(size: str, seed: int, pyshacl_timeout: float, work: Path, folder: P
     validate = measure_rss([*GRAPHKIT, "validate", "--store", str(store)])
     if validate.get("exit") not in (0, 1):
         raise SystemExit(f"graphkit validate failed on {store}")
+    checked_store = work / f"checked-{size}"
+    shutil.rmtree(checked_store, ignore_errors=True)
+    checked = measure_rss([*GRAPHKIT, "load", str(data), "--store", str(checked_store), "--validate"])
+    if checked.get("exit") not in (0, 1):
+        raise SystemExit(f"graphkit load --validate failed on {data}")
+    shutil.rmtree(checked_store, ignore_errors=True)
     row = {
         "size": size,
         "triples": sum(1 for _ in data.open("rb")),
         "load": load,
         "validate": validate,
         "ratio": round(validate["seconds"] / load["seconds"], 2),
+        "load_validate_new_store": checked,
+        "load_validate_ratio": round(checked["seconds"] / (load["seconds"] + validate["seconds"]), 2),
     }
     if pyshacl_timeout > 0:
         row["pyshacl"] = measure_rss([sys.executable, "-c", PYSHACL, str(store)], timeout=pyshacl_timeout)
@@ -134,6 +147,10 @@ def main(argv: list[str] | None = None) -> int:
             )
     by_size = {r["size"]: r for r in rows}
     checks = {f"validate/load at {r['size']} <= {TARGET_RATIO}": r["ratio"] <= TARGET_RATIO for r in rows}
+    for r in rows:
+        ratio = r["load_validate_ratio"]
+        print(f"{r['size']:>5}: load --validate into a new store {ratio:.2f}x load + validate")
+        checks[f"load --validate / (load + validate) at {r['size']} <= {TARGET_ONCE}"] = ratio <= TARGET_ONCE
     if "100k" in by_size and "1m" in by_size:
         growth = by_size["1m"]["validate"]["seconds"] / by_size["100k"]["validate"]["seconds"]
         checks[f"1m/100k validate time {growth:.2f} <= {TARGET_GROWTH}"] = growth <= TARGET_GROWTH

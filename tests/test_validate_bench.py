@@ -34,4 +34,8 @@ def test_validate_bench_runs_and_writes_its_results(tmp_path):
     assert row["size"] == "2k" and row["triples"] > 1000
     assert row["load"]["exit"] == 0 and row["validate"]["exit"] == 0, "generated data conforms"
     assert row["validate"]["seconds"] > 0 and row["validate"]["rss_mb"] > 0
-    assert list(result["checks"]) == ["validate/load at 2k <= 3.0"]
+    assert row["load_validate_new_store"]["exit"] == 0 and row["load_validate_ratio"] > 0
+    assert list(result["checks"]) == [
+        "validate/load at 2k <= 3.0",
+        "load --validate / (load + validate) at 2k <= 1.1",
+    ]
