@@ -16,10 +16,12 @@ from collections.abc import Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 
-from graphkit.model.columns import DERIVED, SCANNED, Columns, lexical
+from graphkit.model.columns import DERIVED, RESOURCE_COLUMNS, SCANNED, Columns, lexical
 from graphkit.model.graph import KnowledgeGraph
 from graphkit.model.relationships import Relationship
+from graphkit.store import scan_helper
 from graphkit.store.base import guarded
+from graphkit.store.scan_helper import HelperScans
 
 RDF_SUBJECT = "http://www.w3.org/1999/02/22-rdf-syntax-ns#subject"
 RDF_OBJECT = "http://www.w3.org/1999/02/22-rdf-syntax-ns#object"
@@ -67,13 +69,43 @@ def read_all(kg: KnowledgeGraph) -> Columns:
     Predicates the store does not use are not read. Relation triples are
     read one relation type at a time; the literal properties of entities
     other than those already read come from one more scan of the remaining
-    predicates.
+    predicates. On a big embedded store, a helper process scans the
+    resource columns meanwhile (:mod:`graphkit.store.scan_helper`).
     """
     cols = Columns(kg)
-    present = _predicates(kg)
-    for predicate in SCANNED:
-        if predicate in present:
-            cols.scan(predicate, _pairs(kg, predicate))
+    helper = _helper(kg)
+    try:
+        present = _predicates(kg)
+        for predicate in SCANNED:
+            if predicate in present and (helper is None or predicate not in helper.predicates):
+                cols.scan(predicate, _pairs(kg, predicate))
+        _links_and_literals(kg, cols, present)
+        if helper is not None:
+            taken = set()
+            for predicate, subjects, objects in helper.columns():
+                if subjects:
+                    cols.take(predicate, list(zip(subjects, objects, strict=True)))
+                taken.add(predicate)
+            for predicate in helper.predicates:  # the helper failed: read them here
+                if predicate in present and predicate not in taken:
+                    cols.scan(predicate, _pairs(kg, predicate))
+    finally:
+        if helper is not None:
+            helper.close()
+    return cols
+
+
+def _helper(kg: KnowledgeGraph) -> HelperScans | None:
+    """A helper process scanning the resource columns of a big embedded store (see scan_helper)."""
+    backend = kg.backend
+    path = getattr(backend, "path", None) if getattr(backend, "kind", None) == "oxigraph" else None
+    if not scan_helper.wanted(path):
+        return None
+    return HelperScans(path, [p for p in SCANNED if p in RESOURCE_COLUMNS])
+
+
+def _links_and_literals(kg: KnowledgeGraph, cols: Columns, present: set[str]) -> None:
+    """The plain relation triples, and the literals of predicates graphkit does not scan by name."""
     for predicate in sorted(cols.inverse):
         if predicate in present:
             cols.links(predicate, _pairs(kg, predicate))
@@ -82,7 +114,6 @@ def read_all(kg: KnowledgeGraph) -> Columns:
         values = " ".join(str(ox.NamedNode(p)) for p in others)
         query = f"SELECT ?s ?p ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o FILTER(isLiteral(?o)) }}"
         cols.triples(engine_rows(kg, query))
-    return cols
 
 
 class TooBig(Exception):

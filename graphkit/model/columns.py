@@ -88,7 +88,8 @@ def lexical(term: Any) -> str:
     return "_:" + term.value if type(term) is ox.BlankNode else term.value
 
 
-_NAMED = frozenset({TYPE, SUBJECT, PREDICATE, OBJECT, DERIVED})  # columns kept as lexical strings
+#: The columns whose values are resources, kept as lexical strings (the others keep their terms).
+RESOURCE_COLUMNS = frozenset({TYPE, SUBJECT, PREDICATE, OBJECT, DERIVED})
 
 
 class Columns:
@@ -115,7 +116,7 @@ class Columns:
     def scan(self, predicate: str, rows: Iterable) -> None:
         """Take the (subject term, object term) rows of one predicate."""
         blank = ox.BlankNode
-        if predicate in _NAMED:
+        if predicate in RESOURCE_COLUMNS:
             pairs = [
                 (
                     "_:" + s.value if type(s) is blank else s.value,
@@ -125,6 +126,14 @@ class Columns:
             ]
         else:
             pairs = [("_:" + s.value if type(s) is blank else s.value, o) for s, o in rows]
+        self.take(predicate, pairs)
+
+    def take(self, predicate: str, pairs: list[tuple[str, Any]]) -> None:
+        """Take one predicate's (subject, value) pairs, as :meth:`scan` makes them.
+
+        Subjects are lexical (see :func:`lexical`), and so are the values of
+        :data:`RESOURCE_COLUMNS`; other values are terms.
+        """
         col = self.columns.get(predicate)
         if col is None:  # the usual case: one scan per predicate, one value per subject
             col = self.columns[predicate] = dict(pairs)
@@ -397,7 +406,7 @@ class Columns:
                 out[iri] = {"types": kinds, "literals": []}
         # Column by column: a column mostly holds other subjects (statements, sources).
         for predicate, col in self.columns.items():
-            if predicate in _NAMED:
+            if predicate in RESOURCE_COLUMNS:
                 continue
             several = predicate in multi
             small, big = (col, out) if len(col) < len(out) else (out, col)
