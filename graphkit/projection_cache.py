@@ -153,6 +153,33 @@ def applies(kg: KnowledgeGraph) -> bool:
     return getattr(kg.backend, "path", None) is not None and kg.backend.kind == "oxigraph" and enabled()
 
 
+def is_warm(kg: KnowledgeGraph, file: str = CACHE_FILE) -> bool:
+    """Whether ``file`` beside the store was made for its present state: reading it would be quick.
+
+    Only the file's header is read (its signature is checked when it is
+    loaded: a file that fails then is rebuilt, as a cold one is).
+
+    >>> import graphkit
+    >>> with graphkit.open() as kg:
+    ...     is_warm(kg)
+    False
+    """
+    if not applies(kg):
+        return False
+    folder = Path(kg.backend.path)
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(folder / file, flags)
+    except OSError:
+        return False
+    try:
+        with os.fdopen(fd, "rb") as fh:
+            head = fh.read(len(_MAGIC) + 96) if stat.S_ISREG(os.fstat(fh.fileno()).st_mode) else b""
+    except OSError:
+        return False
+    return head.startswith(_MAGIC) and head[len(_MAGIC) + 32 :] == store_state(folder).encode()
+
+
 def cached_table(kg: KnowledgeGraph, build: Callable[[KnowledgeGraph], T], file: str = CACHE_FILE) -> T:
     """``build(kg)``, or the saved result when the embedded store has not changed since.
 

@@ -39,6 +39,11 @@ def edges(folder) -> set[tuple[str, str]]:
         return {(u.rsplit("/", 1)[1], v.rsplit("/", 1)[1]) for u, v in project(kg).edges()}
 
 
+def warm(folder) -> bool:
+    with graphkit.open(folder, read_only=True) as kg:
+        return projection_cache.is_warm(kg)
+
+
 def test_made_on_first_use_and_reused(store):
     assert not (store / CACHE_FILE).exists()
     assert edges(store) == {("a", "b")}
@@ -50,10 +55,13 @@ def test_made_on_first_use_and_reused(store):
 def test_a_direct_pyoxigraph_write_is_seen(store):
     assert edges(store) == {("a", "b")}
     saved = (store / CACHE_FILE).read_bytes()
+    assert warm(store)
     raw = ox.Store(str(store))  # another program, not graphkit
     raw.add(ox.Quad(ox.NamedNode(GKD + "b"), ox.NamedNode(GK + "partnerOf"), ox.NamedNode(GKD + "c")))
     del raw
+    assert not warm(store)  # what a focused projection asks before it takes the cache
     assert edges(store) == {("a", "b"), ("b", "c")}
+    assert warm(store)
     assert (store / CACHE_FILE).read_bytes() != saved  # rebuilt for the new state
     raw = ox.Store(str(store))
     raw.remove(ox.Quad(ox.NamedNode(GKD + "a"), ox.NamedNode(GK + "partnerOf"), ox.NamedNode(GKD + "b")))

@@ -66,6 +66,28 @@ def test_a_cached_store_walks_big_neighbourhoods_on_its_cached_projection(case, 
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
+def test_a_warm_cache_serves_a_neighbourhood_that_a_cold_one_reads_ring_by_ring(case, embedded, monkeypatch):
+    from graphkit import projection_cache
+
+    with graphkit.open() as kg:
+        expected = dump(project(kg, **case))
+    calls = spy_on_fallbacks(monkeypatch)
+    monkeypatch.setattr(projection, "SMALL_NEIGHBOURHOOD", 0)
+    monkeypatch.setattr(projection, "RANDOM_READ_COST", 1)  # cold: the store's whole size is the limit
+    monkeypatch.setattr(projection, "CACHED_READ_COST", 10**12)  # warm: any neighbourhood is worth the cache
+    with graphkit.open(embedded, read_only=True) as kg:
+        assert not projection_cache.is_warm(kg)
+        assert dump(project(kg, **case)) == expected
+        # Read ring by ring (three rings around her count more statements than the store holds).
+        assert calls == ([] if case["depth"] < 3 else [("_ego_in", calls[0][1])])
+        calls.clear()
+        project(kg)  # the full projection makes the cache
+        assert projection_cache.is_warm(kg)
+        assert dump(project(kg, **case)) == expected
+    assert [name for name, _ in calls] == ["_ego_in"]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
 def test_the_walk_on_the_whole_store_columns_gives_the_same_graph(case, monkeypatch):
     with graphkit.open() as kg:
         expected = dump(project(kg, **case))
