@@ -40,6 +40,11 @@ def _start(*args) -> subprocess.Popen:
     )
 
 
+def _graphkit(*args, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run a graphkit command to its end, its output captured as text."""
+    return subprocess.run([*GRAPHKIT, *map(str, args)], capture_output=True, text=True, timeout=timeout)
+
+
 def _wait_for(condition, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -57,9 +62,7 @@ def test_second_load_into_the_same_new_store_is_told_it_is_in_use(tmp_path, medi
     small = _write_nt(tmp_path / "small.nt", 3, "s")
     first = _start("load", medium_file, "--store", store)
     _wait_for(lambda: _staging(store))
-    second = subprocess.run(
-        [*GRAPHKIT, "load", str(small), "--store", str(store)], capture_output=True, text=True, timeout=120
-    )
+    second = _graphkit("load", small, "--store", store)
     _, err = first.communicate(timeout=300)
     assert first.returncode == 0, err
     assert second.returncode == 1
@@ -75,12 +78,7 @@ def test_with_wait_the_second_load_adds_to_the_store_the_first_made(tmp_path, me
     small = _write_nt(tmp_path / "small.nt", 3, "s")
     first = _start("load", medium_file, "--store", store)
     _wait_for(lambda: _staging(store))
-    second = subprocess.run(
-        [*GRAPHKIT, "load", str(small), "--store", str(store), "--wait"],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    second = _graphkit("load", small, "--store", store, "--wait", timeout=300)
     first.communicate(timeout=300)
     assert first.returncode == 0
     assert second.returncode == 0, second.stderr
@@ -111,21 +109,11 @@ def test_import_into_a_store_being_created_is_told_or_waits(tmp_path):
     )
     try:
         assert holder.stdout.readline().strip() == "holding"
-        refused = subprocess.run(
-            [*GRAPHKIT, "import", str(example), "--store", str(store)],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        refused = _graphkit("import", example, "--store", store)
         assert refused.returncode == 1
         assert "is in use by another graphkit process" in refused.stderr
         assert "Traceback" not in refused.stderr
-        waited = subprocess.run(
-            [*GRAPHKIT, "import", str(example), "--store", str(store), "--wait"],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        waited = _graphkit("import", example, "--store", store, "--wait")
         assert waited.returncode == 0, waited.stderr
         assert "Imported into" in waited.stdout
     finally:
@@ -153,9 +141,7 @@ def test_leftover_of_a_killed_first_write_is_removed_and_mentioned(tmp_path, med
     (leftover,) = _staging(store, "loading" if command == "load" else "importing")
     assert f"-{victim.pid}-" in leftover.name
     small = _write_nt(tmp_path / "small.nt", 3, "s")
-    result = subprocess.run(
-        [*GRAPHKIT, "load", str(small), "--store", str(store)], capture_output=True, text=True, timeout=120
-    )
+    result = _graphkit("load", small, "--store", store)
     assert result.returncode == 0, result.stderr
     assert f"removed {leftover}" in result.stderr
     assert f"process {victim.pid} is gone" in result.stderr
@@ -172,24 +158,14 @@ def test_validate_after_waiting_for_another_creator_writes_nothing_and_says_run_
     )
     try:
         assert holder.stdout.readline().strip() == "holding"
-        waited = subprocess.run(
-            [*GRAPHKIT, "load", str(small), "--store", str(store), "--wait", "--validate"],
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        waited = _graphkit("load", small, "--store", store, "--wait", "--validate")
     finally:
         holder.wait(timeout=60)
     assert waited.returncode == 1 and "Traceback" not in waited.stderr
     assert "created by another graphkit process while this one waited" in waited.stderr
     assert "nothing was written: run the command again" in waited.stderr
     assert _count(store) == 1 and not _staging(store)
-    again = subprocess.run(
-        [*GRAPHKIT, "load", str(small), "--store", str(store), "--validate"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    again = _graphkit("load", small, "--store", store, "--validate")
     assert again.returncode == 0, again.stderr
     assert _count(store) == 4
 
@@ -203,15 +179,11 @@ def test_scratch_copy_of_a_killed_validate_is_removed_and_mentioned(tmp_path, me
     victim.wait()
     (leftover,) = _staging(store, "validating")
     assert f"-{victim.pid}-" in leftover.name
-    result = subprocess.run(
-        [*GRAPHKIT, "stats", "--store", str(store)], capture_output=True, text=True, timeout=120
-    )
+    result = _graphkit("stats", "--store", store)
     assert result.returncode == 0, result.stderr
     assert not result.stderr and leftover.exists()  # reading leaves it: only a write cleans up
     small = _write_nt(tmp_path / "small.nt", 3, "s")
-    result = subprocess.run(
-        [*GRAPHKIT, "load", str(small), "--store", str(store)], capture_output=True, text=True, timeout=120
-    )
+    result = _graphkit("load", small, "--store", store)
     assert result.returncode == 0, result.stderr
     assert f"removed {leftover}" in result.stderr
     assert f"interrupted validation (process {victim.pid} is gone)" in result.stderr
@@ -270,9 +242,7 @@ def test_corrupt_store_files_give_a_clear_error(persistent_store, damage, comman
             fh.seek(100)
             fh.write(b"\xff" * 200)
     args = ["stats"] if command == "stats" else ["update", 'INSERT DATA { gkd:x rdfs:label "x" }']
-    result = subprocess.run(
-        [*GRAPHKIT, *args, "--store", str(persistent_store)], capture_output=True, text=True, timeout=120
-    )
+    result = _graphkit(*args, "--store", persistent_store)
     assert result.returncode == 1
     assert f"Error: the store {persistent_store} is damaged" in result.stderr
     assert f"graphkit check --store {persistent_store}" in result.stderr
@@ -295,9 +265,7 @@ def _limited_memory():
 
 
 def test_check_says_a_sound_store_is_sound(persistent_store):
-    result = subprocess.run(
-        [*GRAPHKIT, "check", "--store", str(persistent_store)], capture_output=True, text=True, timeout=120
-    )
+    result = _graphkit("check", "--store", persistent_store)
     assert result.returncode == 0, result.stderr
     assert (
         f"{persistent_store}: OK. {_count(persistent_store)} triples; every index reads and agrees."
@@ -330,12 +298,10 @@ def test_check_finds_damage_in_bounded_memory_and_says_what_to_do(persistent_sto
 
 
 def test_check_refuses_what_is_not_a_store(tmp_path):
-    result = subprocess.run([*GRAPHKIT, "check"], capture_output=True, text=True, timeout=120)
+    result = _graphkit("check")
     assert result.returncode == 1
     assert "check verifies an embedded store folder" in result.stderr
-    result = subprocess.run(
-        [*GRAPHKIT, "check", "--store", str(tmp_path)], capture_output=True, text=True, timeout=120
-    )
+    result = _graphkit("check", "--store", tmp_path)
     assert result.returncode == 1
     assert "is not a graphkit store folder" in result.stderr
 
