@@ -100,9 +100,14 @@ def _secret() -> bytes | None:
         return None
 
 
-def _read(path: Path, state: str, key: bytes) -> Any | None:
-    # Only a regular file, never through a link: a FIFO or a link to /dev/zero in a store
-    # folder from someone else would otherwise hang the read or fill the memory.
+def _read_own_file(path: Path, size: int = -1) -> bytes | None:
+    """The first ``size`` bytes (all: -1) of ``path`` if it is a regular file of this user, else None.
+
+    Never through a link: a FIFO or a link to /dev/zero in a store folder
+    from someone else would otherwise hang the read or fill the memory. A
+    file of another user was signed with another key: it would only be read
+    in vain.
+    """
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(path, flags)
@@ -110,10 +115,17 @@ def _read(path: Path, state: str, key: bytes) -> Any | None:
         return None
     try:
         with os.fdopen(fd, "rb") as fh:
-            if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode) or info.st_uid != os.getuid():
                 return None
-            data = fh.read()
+            return fh.read(size)
     except OSError:
+        return None
+
+
+def _read(path: Path, state: str, key: bytes) -> Any | None:
+    data = _read_own_file(path)
+    if data is None:
         return None
     head = len(_MAGIC)
     if not data.startswith(_MAGIC) or len(data) < head + 96:
@@ -167,16 +179,7 @@ def is_warm(kg: KnowledgeGraph, file: str = CACHE_FILE) -> bool:
     if not applies(kg):
         return False
     folder = Path(kg.backend.path)
-    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-    try:
-        fd = os.open(folder / file, flags)
-    except OSError:
-        return False
-    try:
-        with os.fdopen(fd, "rb") as fh:
-            head = fh.read(len(_MAGIC) + 96) if stat.S_ISREG(os.fstat(fh.fileno()).st_mode) else b""
-    except OSError:
-        return False
+    head = _read_own_file(folder / file, len(_MAGIC) + 96) or b""
     return head.startswith(_MAGIC) and head[len(_MAGIC) + 32 :] == store_state(folder).encode()
 
 

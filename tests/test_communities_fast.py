@@ -65,3 +65,16 @@ def test_cli_takes_the_backend():
     assert "Community 1" in table and "Judith Collins  [Minister]" in table
     refused = run("communities", "--backend", "fast")
     assert refused.exit_code == 2 and "'fast' is not one of" in refused.output
+
+
+def test_without_igraph_the_igraph_backend_is_refused_and_auto_keeps_networkx(monkeypatch):
+    import importlib
+
+    module = importlib.import_module("graphkit.analysis.communities")
+    monkeypatch.setattr(module, "has_igraph", lambda: False)
+    big, _ = planted(10, FAST_ABOVE // 10 + 1, inside=0.005)
+    with pytest.raises(GraphkitError, match="igraph is not installed"):
+        communities(big, backend="igraph")
+    info: dict = {}
+    communities(big, info=info)
+    assert info["backend"] == "networkx"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pyoxigraph as ox
 import pytest
 
@@ -164,3 +166,12 @@ def test_the_state_is_read_while_the_engine_removes_files(tmp_path):
         stop.set()
         thread.join()
     assert len(states) > 1  # the files did change meanwhile
+
+
+def test_a_cache_file_of_another_user_is_neither_warm_nor_read(store, monkeypatch):
+    # Signed with another key: a focused projection must not take the whole-store path for it each time.
+    assert edges(store) == {("a", "b")} and warm(store)
+    monkeypatch.setattr(projection_cache.os, "getuid", lambda: os.stat(store / CACHE_FILE).st_uid + 1)
+    assert not warm(store)
+    assert projection_cache._read_own_file(store / CACHE_FILE) is None
+    assert edges(store) == {("a", "b")}  # read from the store instead

@@ -70,14 +70,14 @@ def communities(
 
 def _igraph_louvain(graph: nx.Graph, seed: int, resolution: float) -> list[set]:
     """igraph's multilevel (Louvain) method, on the sorted simple graph, with a seeded generator."""
+    if not has_igraph():
+        raise GraphkitError("igraph is not installed; pip install igraph, or use --backend networkx")
     import random
 
     import igraph as ig
 
     from graphkit.analysis.fast_graph import to_igraph
 
-    if not has_igraph():
-        raise GraphkitError("igraph is not installed; pip install igraph, or use --backend networkx")
     simple, names = to_igraph(graph)
     # igraph draws from one generator for the whole process: seed it for this call, then give it back.
     ig.set_random_number_generator(random.Random(seed))

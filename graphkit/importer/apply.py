@@ -209,8 +209,6 @@ def _import_into_new_store(
     try:
         created = create_store(backend.path, fill, wait=backend.wait, before_commit=backend.before_commit)  # type: ignore[attr-defined]
     except StoreCreatedMeanwhile as exc:
-        if backend.before_commit is not None:  # type: ignore[attr-defined]
-            raise StoreError(str(exc)) from None  # run again: the existing store is then checked
         # Another process made the store while this one waited: open it, so that a
         # second run (the caller's, reading the input again) plans against it.
         backend.created = LocalBackend.persistent(exc.path, read_only=False, wait=True)  # type: ignore[attr-defined]

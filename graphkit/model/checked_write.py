@@ -43,7 +43,7 @@ def violations_added(kg: KnowledgeGraph, write: Callable[[KnowledgeGraph], objec
     ``kg`` itself is not changed. Works on embedded stores, existing or not
     yet created; a remote store cannot be copied, so it is refused.
     """
-    backend = kg.backend
+    backend = getattr(kg.backend, "created", None) or kg.backend  # a new store made earlier in this session
     if backend.kind == "remote":
         raise GraphkitError(
             "--validate works on embedded stores: a remote store cannot be copied to try the write; "
@@ -116,7 +116,5 @@ def _opened(folder: Path) -> Iterator[KnowledgeGraph]:
     backend = LocalBackend(
         ox.Store(str(folder)), kind="oxigraph", description="the new store", read_only=False, path=folder
     )
-    with KnowledgeGraph(backend) as scratch:
+    with KnowledgeGraph(backend) as scratch:  # closing it lets go of the folder: the rename comes next
         yield scratch
-    # The engine lets go of the folder only with its last reference: the rename comes next.
-    del backend, scratch

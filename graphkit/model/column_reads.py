@@ -73,8 +73,9 @@ def read_all(kg: KnowledgeGraph) -> Columns:
     resource columns meanwhile (:mod:`graphkit.store.scan_helper`).
     """
     cols = Columns(kg)
-    helper = _helper(kg)
+    helper = None
     try:
+        helper = _helper(kg)
         present = _predicates(kg)
         for predicate in SCANNED:
             if predicate in present and (helper is None or predicate not in helper.predicates):
@@ -96,9 +97,13 @@ def read_all(kg: KnowledgeGraph) -> Columns:
 
 
 def _helper(kg: KnowledgeGraph) -> HelperScans | None:
-    """A helper process scanning the resource columns of a big embedded store (see scan_helper)."""
+    """A helper process scanning the resource columns of a big embedded store (see scan_helper).
+
+    Only for a store this process opened read-only, with no time limit.
+    """
     backend = kg.backend
-    path = getattr(backend, "path", None) if getattr(backend, "kind", None) == "oxigraph" else None
+    embedded = getattr(backend, "kind", None) == "oxigraph" and backend.read_only
+    path = getattr(backend, "path", None) if embedded and getattr(backend, "timeout", None) is None else None
     if not scan_helper.wanted(path):
         return None
     return HelperScans(path, [p for p in SCANNED if p in RESOURCE_COLUMNS])

@@ -201,10 +201,7 @@ def _not_a_file(path: Path) -> str:
     from graphkit.file_kinds import kind_of_mode
 
     # A file is read twice (checked, then loaded): a pipe gives its bytes once.
-    return (
-        f"{path} is {kind_of_mode(mode)}, not a file: load reads files (from the command line, "
-        "a pipe or - is copied to a temporary file first)"
-    )
+    return f"{path} is {kind_of_mode(mode)}, not a file: load reads each file twice; copy it to a file first"
 
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -155,7 +155,8 @@ def new_store_folder(
     Raises :class:`StoreInUseError` when another process is creating the
     same store (``wait`` waits for it instead), and
     :class:`StoreCreatedMeanwhile` when the store exists once the wait is
-    over. ``before_commit`` is given the folder once the writer has closed
+    over (a :class:`StoreError` with its message when ``before_commit`` is
+    given). ``before_commit`` is given the folder once the writer has closed
     it (``--validate``): what it raises stops the rename. On any error the
     folder is removed and ``path`` is untouched.
     """
@@ -163,6 +164,8 @@ def new_store_folder(
 
     with _creation_lock(path, wait):
         if is_oxigraph_dir(path):
+            if before_commit is not None:  # the check was for a new store: run again to check that one
+                raise StoreError(str(StoreCreatedMeanwhile(path)))
             raise StoreCreatedMeanwhile(path)
         remove_leftovers(path)
         staging = make_staging(path, purpose)

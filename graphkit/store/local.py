@@ -267,9 +267,7 @@ class LocalBackend:
                 count = len(store)
                 store.flush()
                 del store
-        except StoreCreatedMeanwhile as exc:
-            if before_commit is not None:
-                raise StoreError(str(exc)) from None  # run again: the existing store is then checked
+        except StoreCreatedMeanwhile:
             backend = cls.persistent(path, read_only=False, wait=True)
             return backend, backend.load(files)
         # A process that waited to create the store may open it first: wait for it in turn.

@@ -14,12 +14,16 @@ cited sources): strings cost little to move between processes, literal
 objects do not. Whatever goes wrong in the helper (it cannot start, the
 store cannot be opened, it dies), the caller reads the columns itself: the
 result is the same, only slower. ``GRAPHKIT_READ_HELPER=off`` turns it off.
+It is used only by a caller that opened the store read-only (pyoxigraph
+leaves a read-only open beside a writer undefined: a reader beside a
+reader is safe) and set no time limit (the helper has none).
 """
 
 from __future__ import annotations
 
 import os
 import pickle
+import re
 import struct
 import subprocess
 import sys
@@ -73,7 +77,16 @@ def wanted(path: Path | None) -> bool:
                 continue
     except OSError:
         return False
-    return total >= MIN_STORE_BYTES and bool(sys.executable) and _cores() > 1
+    return total >= MIN_STORE_BYTES and _is_python(sys.executable) and _cores() > 1
+
+
+def _is_python(executable: str | None) -> bool:
+    """Whether ``executable`` looks like a Python interpreter (a program embedding Python may set its own).
+
+    >>> _is_python("/usr/bin/python3.11"), _is_python("/opt/venv/bin/python"), _is_python("/usr/bin/uwsgi")
+    (True, True, False)
+    """
+    return bool(executable) and re.fullmatch(r"python[\d.]*(\.exe)?", Path(executable).name) is not None
 
 
 def _cores() -> int:
@@ -111,8 +124,9 @@ class HelperScans:
         self._complete = False
         self._process: subprocess.Popen | None = None
         try:
+            # -P: the current folder does not go first on the helper's path (no pyoxigraph.py of its own).
             self._process = subprocess.Popen(
-                [sys.executable, "-c", _SCRIPT, str(path), *self.predicates],
+                [sys.executable, "-P", "-c", _SCRIPT, str(path), *self.predicates],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
@@ -120,7 +134,12 @@ class HelperScans:
         except OSError:
             return
         self._reader = threading.Thread(target=self._read, name="read helper", daemon=True)
-        self._reader.start()
+        try:
+            self._reader.start()
+        except BaseException:  # no reader: the helper would wait on a full pipe forever
+            self.close()
+            self._process = None
+            raise
 
     def _read(self) -> None:
         stream = self._process.stdout  # type: ignore[union-attr]
