@@ -70,7 +70,7 @@ def test_cli_takes_the_backend():
 def test_without_igraph_the_igraph_backend_is_refused_and_auto_keeps_networkx(monkeypatch):
     import importlib
 
-    module = importlib.import_module("graphkit.analysis.communities")
+    module = importlib.import_module("graphkit.analysis.centrality")  # where both backends ask
     monkeypatch.setattr(module, "has_igraph", lambda: False)
     big, _ = planted(10, FAST_ABOVE // 10 + 1, inside=0.005)
     with pytest.raises(GraphkitError, match="igraph is not installed"):

@@ -157,9 +157,9 @@ def centrality(
     if backend == "auto" and measure == "pagerank":
         backend = "scipy"  # networkx's own iteration on arrays, at every size: the same scores, sooner
     elif backend == "auto":
-        backend = "igraph" if len(graph) > FAST_ABOVE and has_igraph() else "networkx"
-    if backend == "igraph" and not has_igraph():
-        raise GraphkitError("igraph is not installed; pip install igraph, or use --backend networkx")
+        backend = auto_backend(graph)
+    if backend == "igraph":
+        require_igraph()
     info = {} if info is None else info
     info["backend"] = backend if measure in ("pagerank", "betweenness") else "networkx"
     if measure == "pagerank" and backend == "igraph":
@@ -191,6 +191,21 @@ def centrality(
     ]
     rows.sort(key=lambda r: (-r["score"], r["entity"].lower(), r["entity_iri"]))
     return rows if top is None else rows[:top]
+
+
+def auto_backend(graph: nx.Graph) -> str:
+    """What ``--backend auto`` runs on ``graph``: igraph above :data:`FAST_ABOVE` entities, else networkx.
+
+    >>> auto_backend(nx.Graph())
+    'networkx'
+    """
+    return "igraph" if len(graph) > FAST_ABOVE and has_igraph() else "networkx"
+
+
+def require_igraph() -> None:
+    """Raise a clear error when ``--backend igraph`` is asked for without igraph."""
+    if not has_igraph():
+        raise GraphkitError("igraph is not installed; pip install igraph, or use --backend networkx")
 
 
 def has_igraph() -> bool:

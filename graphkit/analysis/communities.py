@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from graphkit.analysis.centrality import FAST_ABOVE, _simple_undirected, has_igraph
+from graphkit.analysis.centrality import _simple_undirected, auto_backend, require_igraph
 from graphkit.errors import GraphkitError
 
 SEED = 42
@@ -22,7 +22,7 @@ def communities(
     """Seeded Louvain communities, largest first; deterministic for a given graph and backend.
 
     Returns ``[{community, size, members: [{entity, entity_iri, type}]}]``.
-    ``backend`` is ``auto`` (networkx, or igraph above :data:`FAST_ABOVE`
+    ``backend`` is ``auto`` (networkx, or igraph above :data:`~graphkit.analysis.centrality.FAST_ABOVE`
     entities, as for centrality), ``networkx`` or ``igraph``: two
     implementations of the same method, whose partitions differ in detail
     (on a 75,000-entity graph, the same modularity, 0.718, in 0.3 s against
@@ -43,7 +43,7 @@ def communities(
     if backend not in BACKENDS:
         raise GraphkitError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
     if backend == "auto":
-        backend = "igraph" if len(graph) > FAST_ABOVE and has_igraph() else "networkx"
+        backend = auto_backend(graph)
     if info is not None:
         info["backend"] = backend
     if backend == "igraph":
@@ -70,8 +70,7 @@ def communities(
 
 def _igraph_louvain(graph: nx.Graph, seed: int, resolution: float) -> list[set]:
     """igraph's multilevel (Louvain) method, on the sorted simple graph, with a seeded generator."""
-    if not has_igraph():
-        raise GraphkitError("igraph is not installed; pip install igraph, or use --backend networkx")
+    require_igraph()
     import random
 
     import igraph as ig

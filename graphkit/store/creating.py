@@ -64,7 +64,8 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _size(folder: Path) -> int:
+def folder_size(folder: Path) -> int:
+    """Bytes in the files under ``folder`` (a file removed meanwhile counts nothing)."""
     total = 0
     for root, _, files in os.walk(folder):
         for name in files:
@@ -100,7 +101,7 @@ def remove_leftovers(path: Path) -> list[Path]:
             continue
         if int(pid) == os.getpid() or _alive(int(pid)):
             continue
-        size = _size(folder)
+        size = folder_size(folder)
         shutil.rmtree(folder, ignore_errors=True)
         notify(
             f"removed {folder} ({size / 1e6:.1f} MB), left by an interrupted {what} (process {pid} is gone)"

@@ -31,6 +31,8 @@ import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from graphkit.store.creating import folder_size
+
 ENV_VAR = "GRAPHKIT_READ_HELPER"
 #: Below this many bytes of store files, starting a process costs more than it saves.
 MIN_STORE_BYTES = 16 * 1024 * 1024
@@ -68,16 +70,7 @@ def wanted(path: Path | None) -> bool:
     """
     if path is None or os.environ.get(ENV_VAR, "").strip().lower() in ("off", "0", "no", "false"):
         return False
-    total = 0
-    try:
-        for entry in os.scandir(path):
-            try:
-                total += entry.stat(follow_symlinks=False).st_size
-            except OSError:  # removed by a compaction meanwhile
-                continue
-    except OSError:
-        return False
-    return total >= MIN_STORE_BYTES and _is_python(sys.executable) and _cores() > 1
+    return folder_size(path) >= MIN_STORE_BYTES and _is_python(sys.executable) and _cores() > 1
 
 
 def _is_python(executable: str | None) -> bool:
